@@ -33,6 +33,11 @@ public static partial class YamlJson
         {
             throw new FormatException($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner reports some malformed input this way; it is still the client's error.
+            throw new FormatException($"error converting YAML to JSON: {e.Message}", e);
+        }
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch
