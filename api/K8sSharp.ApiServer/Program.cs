@@ -1,4 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+using K8sSharp.ApiServer.Hosting;
+
+var options = ServerOptions.Parse(args);
+await using var app = ApiServerHost.Build(options);
+await ApiServerHost.InitializeAsync(app, CancellationToken.None);
 await app.RunAsync();

@@ -1,0 +1,104 @@
+using K8sSharp.ApiServer.Watching;
+using System.Text.Json.Nodes;
+using K8sSharp.Api.Meta;
+using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry;
+using K8sSharp.ApiServer.Serialization;
+
+namespace K8sSharp.ApiServer.Endpoints;
+
+/// <summary>
+/// Dispatches a resource request (after authentication) to the handler of its verb, the way kube-apiserver's
+/// route installer wires one handler per verb and per subresource onto the generic store.
+/// </summary>
+internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, TimeProvider time)
+{
+    public async Task HandleAsync(HttpContext context, RequestInfo info)
+    {
+        var ct = context.RequestAborted;
+        var resource = registry.Catalog.Find(info.Group, info.Version, info.Resource) ?? throw NotFoundPath();
+        if (info.Namespace is not null && !resource.Namespaced && info.Resource != "namespaces")
+        {
+            throw NotFoundPath();
+        }
+        var store = registry.For(resource);
+        var ns = resource.Namespaced ? info.Namespace : null;
+        if (info.Subresource is not null)
+        {
+            await HandleSubresourceAsync(context, info, store, ns, ct);
+            return;
+        }
+        RequireVerb(resource, info.Verb);
+        switch (info.Verb)
+        {
+            case "get": await GetAsync(context, store, ns, info.Name!, ct); break;
+            case "list": await ListAsync(context, store, ns, ct); break;
+            case "watch": await watches.ServeAsync(context, store, ns, info.Name, ct); break;
+            case "create": await CreateAsync(context, store, ns, ct); break;
+            case "update": await UpdateAsync(context, store, ns, info.Name!, store.Strategy, ct); break;
+            case "patch": await PatchAsync(context, store, ns, info.Name!, store.Strategy, ct); break;
+            case "delete": await DeleteAsync(context, store, ns, info.Name!, ct); break;
+            case "deletecollection": await DeleteCollectionAsync(context, store, ns, ct); break;
+            default: throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
+        }
+    }
+
+    private async Task HandleSubresourceAsync(HttpContext context, RequestInfo info, ResourceStore store, string? ns, CancellationToken ct)
+    {
+        var sub = store.Resource.Subresource(info.Subresource!) ?? throw NotFoundPath();
+        if (sub.Name != "status")
+        {
+            throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");
+        }
+        var statusStrategy = new StatusStrategy(store.Strategy);
+        switch (info.Verb)
+        {
+            case "get": await GetAsync(context, store, ns, info.Name!, ct); break;
+            case "update": await UpdateAsync(context, store, ns, info.Name!, statusStrategy, ct); break;
+            case "patch": await PatchAsync(context, store, ns, info.Name!, statusStrategy, ct); break;
+            default: throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static void RequireVerb(ApiResource resource, string verb)
+    {
+        if (!resource.Verbs.Contains(verb))
+        {
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    internal static ApiException NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource");
+
+    private async Task GetAsync(HttpContext context, ResourceStore store, string? ns, string name, CancellationToken ct)
+    {
+        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var obj = await store.GetAsync(ns, name, ct);
+        JsonNode body = output.Format == OutputFormat.Table
+            ? new TableBuilder(store.Resource, output.IncludeObject, time).Build([obj], new JsonObject { ["resourceVersion"] = obj.ResourceVersion() })
+            : obj;
+        await ResponseWriter.WriteAsync(context, 200, body, output.Format, ct);
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceStore store, string? ns, CancellationToken ct)
+    {
+        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var request = ListQuery.Parse(context.Request, store.Resource);
+        var page = await store.ListAsync(ns, request, ct);
+        var metadata = new JsonObject { ["resourceVersion"] = page.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            metadata["continue"] = page.Continue;
+        }
+        JsonNode body = output.Format == OutputFormat.Table
+            ? new TableBuilder(store.Resource, output.IncludeObject, time).Build(page.Items, metadata)
+            : new JsonObject
+            {
+                ["kind"] = store.Resource.Kind + "List",
+                ["apiVersion"] = store.Resource.ApiVersion,
+                ["metadata"] = metadata,
+                ["items"] = new JsonArray(page.Items.Select(i => (JsonNode)i).ToArray()),
+            };
+        await ResponseWriter.WriteAsync(context, 200, body, output.Format, ct);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Security.Authentication;
+using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Endpoints;
+using K8sSharp.ApiServer.Registry;
+using K8sSharp.ApiServer.Security;
+using K8sSharp.ApiServer.Storage;
+using K8sSharp.ApiServer.Watching;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace K8sSharp.ApiServer.Hosting;
+
+/// <summary>
+/// Assembles k8ssharp-apiserver: storage (etcd or memory) behind the watch cache, the registry, the request
+/// pipeline (errors → authentication → routes) and HTTPS with client certificates from the cluster CA.
+/// </summary>
+internal static class ApiServerHost
+{
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory);
+        Kubeconfig.WriteAdmin(Path.Combine(options.DataDirectory, "kubeconfig"), pki, options.SecurePort);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, pki));
+        AddServices(builder.Services, options, pki);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var storage = app.Services.GetRequiredService<CachedStorage>();
+        app.UseMiddleware<StatusErrors>();
+        app.UseMiddleware<Authentication>();
+        SystemEndpoints.Map(app, app.Services.GetRequiredService<DiscoveryDocuments>(), () => storage.WaitReadyAsync().IsCompletedSuccessfully);
+        var router = app.Services.GetRequiredService<ApiRouter>();
+        app.Map("/api/{**rest}", router.RouteAsync);
+        app.Map("/apis/{**rest}", router.RouteAsync);
+        app.Map("/api", router.RouteAsync);
+        app.MapFallback(context => throw ResourceHandler.NotFoundPath());
+        return app;
+    }
+
+    /// <summary>Waits for the watch cache, then creates the system objects; call before serving.</summary>
+    public static async Task InitializeAsync(WebApplication app, CancellationToken ct)
+    {
+        await app.Services.GetRequiredService<CachedStorage>().WaitReadyAsync(ct);
+        await SystemObjects.EnsureAsync(app.Services.GetRequiredService<StoreRegistry>(), ct);
+    }
+
+    private static void AddServices(IServiceCollection services, ServerOptions options, ClusterPki pki)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(pki);
+        services.AddSingleton(ApiCatalog.BuiltIn);
+        services.AddSingleton(SchemaIndex.BuiltIn);
+        services.AddSingleton<IStorage>(_ => options.Storage == "memory" ? new MemoryStorage() : new EtcdStorage(options.EtcdServers));
+        services.AddSingleton(sp => new CachedStorage(sp.GetRequiredService<IStorage>()));
+        services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<NamespaceDeleter>();
+        services.AddSingleton<ObjectDecoder>();
+        services.AddSingleton<WatchHandler>();
+        services.AddSingleton<ResourceHandler>();
+        services.AddSingleton<DiscoveryDocuments>();
+        services.AddSingleton<ApiRouter>();
+        services.AddSingleton<Authentication>();
+        services.AddSingleton<StatusErrors>();
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ClusterPki pki)
+    {
+        kestrel.Limits.MaxRequestBodySize = null; // bodies are capped at 3 MiB with a proper 413 Status by BodyReader
+        kestrel.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.SecurePort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = pki.Serving,
+                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                ClientCertificateValidation = (certificate, _, _) => pki.IsIssuedByCa(certificate),
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            });
+        });
+    }
+}

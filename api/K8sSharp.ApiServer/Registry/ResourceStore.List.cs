@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using K8sSharp.Api.Meta;
+using K8sSharp.ApiServer.Storage;
+
+namespace K8sSharp.ApiServer.Registry;
+
+internal sealed partial class ResourceStore
+{
+    private const string TooOldContinue =
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+    /// <summary>
+    /// Lists the namespace (or everything), filtered, in key order. With a limit, pages are cut after
+    /// <see cref="ListRequest.Limit"/> matching items and the continue token pins the snapshot revision.
+    /// </summary>
+    public async Task<ListPage> ListAsync(string? ns, ListRequest request, CancellationToken ct)
+    {
+        var prefix = keys.ListPrefix(ns);
+        var (revision, startKey) = StartOf(request, prefix);
+        var items = new List<JsonObject>();
+        var batch = request.Limit > 0 ? Math.Max(request.Limit, 64) : 0;
+        while (true)
+        {
+            var page = await ListStorageAsync(prefix, new ListOptions(revision, batch, startKey), request.Continue is not null, ct);
+            revision = page.Revision;
+            foreach (var stored in page.Items)
+            {
+                var obj = Decode(stored.Value, stored.ModRevision);
+                if (request.Filter?.Invoke(obj) ?? true)
+                {
+                    items.Add(obj);
+                }
+                if (request.Limit > 0 && items.Count == request.Limit)
+                {
+                    var more = page.HasMore || !ReferenceEquals(stored, page.Items[^1]);
+                    return more ? CutPage(items, revision, prefix, stored.Key, request) : new ListPage(items, revision, null, null);
+                }
+            }
+            if (!page.HasMore || page.Items.Count == 0)
+            {
+                return new ListPage(items, revision, null, null);
+            }
+            startKey = page.Items[^1].Key + "\0";
+        }
+    }
+
+    private static ListPage CutPage(List<JsonObject> items, long revision, string prefix, string lastKey, ListRequest request)
+    {
+        var token = new ContinueToken(revision, lastKey[prefix.Length..] + "\0").Encode();
+        return new ListPage(items, revision, token, null);
+    }
+
+    private static (long Revision, string? StartKey) StartOf(ListRequest request, string prefix)
+    {
+        if (request.Continue is { Length: > 0 } text)
+        {
+            var token = ContinueToken.Decode(text);
+            return (token.Revision, prefix + token.StartKey);
+        }
+        return request.ResourceVersionMatch == "Exact" ? (ParseResourceVersion(request.ResourceVersion), null) : (0, null);
+    }
+
+    private async Task<StorageList> ListStorageAsync(string prefix, ListOptions options, bool continuing, CancellationToken ct)
+    {
+        try
+        {
+            return await storage.ListAsync(prefix, options, ct);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Compacted)
+        {
+            throw continuing
+                ? ApiException.Expired(TooOldContinue)
+                : ApiException.Expired($"Timeout: Too large resource version: {options.Revision}, current: {e.CompactedRevision}");
+        }
+    }
+
+    /// <summary>
+    /// Streams changes after <paramref name="afterRevision"/>. A compacted revision surfaces as an
+    /// <see cref="ApiException"/> 410 Expired, which the watch handler sends as an ERROR event.
+    /// </summary>
+    public async IAsyncEnumerable<ObjectEvent> WatchAsync(string? ns, long afterRevision, Func<JsonObject, bool>? filter,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var prefix = keys.ListPrefix(ns);
+        await using var events = WatchStorage(prefix, afterRevision, ct).GetAsyncEnumerator(ct);
+        while (await MoveNextAsync(events, afterRevision))
+        {
+            var change = events.Current;
+            var obj = Decode(change.Value, change.Revision);
+            if (filter?.Invoke(obj) ?? true)
+            {
+                yield return new ObjectEvent(change.Type switch
+                {
+                    StorageEventType.Added => WatchEventKind.Added,
+                    StorageEventType.Modified => WatchEventKind.Modified,
+                    _ => WatchEventKind.Deleted,
+                }, obj, change.Revision);
+            }
+        }
+    }
+
+    private IAsyncEnumerable<StorageEvent> WatchStorage(string prefix, long afterRevision, CancellationToken ct) =>
+        storage.WatchAsync(prefix, afterRevision, ct);
+
+    private static async Task<bool> MoveNextAsync(IAsyncEnumerator<StorageEvent> events, long afterRevision)
+    {
+        try
+        {
+            return await events.MoveNextAsync();
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Compacted)
+        {
+            throw ApiException.Expired(string.Create(CultureInfo.InvariantCulture, $"too old resource version: {afterRevision} ({e.CompactedRevision})"));
+        }
+    }
+
+    public Task<long> CurrentRevisionAsync(CancellationToken ct) => storage.CurrentRevisionAsync(ct);
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using K8sSharp.Api.Meta;
+using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Storage;
+
+namespace K8sSharp.ApiServer.Registry;
+
+/// <summary>
+/// The one generic store (upstream's <c>genericregistry.Store</c>): metadata bookkeeping, preconditions and 409s,
+/// finalizers and graceful deletion, dry-run, list paging and selection, watch. Kinds only contribute an
+/// <see cref="IResourceStrategy"/>. Objects are stored as JSON without <c>metadata.resourceVersion</c>; reads set
+/// it from the storage revision.
+/// </summary>
+internal sealed partial class ResourceStore
+{
+    private readonly IStorage storage;
+    private readonly ResourceKeys keys;
+    private readonly TimeProvider time;
+    private readonly Func<string, CancellationToken, Task<JsonObject?>> getNamespace;
+
+    public ResourceStore(ApiResource resource, IResourceStrategy strategy, IStorage storage, TimeProvider time,
+        Func<string, CancellationToken, Task<JsonObject?>> getNamespace)
+    {
+        Resource = resource;
+        Strategy = strategy;
+        this.storage = storage;
+        this.time = time;
+        this.getNamespace = getNamespace;
+        keys = new ResourceKeys(resource);
+    }
+
+    public ApiResource Resource { get; }
+
+    public IResourceStrategy Strategy { get; }
+
+    public async Task<JsonObject> GetAsync(string? ns, string name, CancellationToken ct)
+    {
+        var stored = await storage.GetAsync(keys.Key(ns, name), ct) ?? throw NotFound(name);
+        return Decode(stored.Value, stored.ModRevision);
+    }
+
+    public async Task<JsonObject> CreateAsync(string? ns, JsonObject obj, WriteOptions options, CancellationToken ct)
+    {
+        PrepareMetadataForCreate(obj, ns);
+        Strategy.PrepareForCreate(obj);
+        ThrowIfInvalid(obj, Strategy.Validate(obj));
+        var name = obj.Name()!;
+        if (Resource.Namespaced)
+        {
+            await EnsureNamespaceAcceptsWritesAsync(ns!, name, ct);
+        }
+        if (options.DryRun)
+        {
+            if (await storage.GetAsync(keys.Key(ns, name), ct) is not null)
+            {
+                throw ApiException.AlreadyExists(Resource.Group, Resource.Name, name);
+            }
+            return obj;
+        }
+        try
+        {
+            var stored = await storage.CreateAsync(keys.Key(ns, name), Encode(obj), ct);
+            return WithResourceVersion(obj, stored.ModRevision);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.KeyExists)
+        {
+            throw ApiException.AlreadyExists(Resource.Group, Resource.Name, name);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the object (PUT). A body without resourceVersion is an unconditional update; with one, a stale
+    /// value is a 409. An update that leaves the object unchanged writes nothing and keeps its resourceVersion.
+    /// </summary>
+    public Task<JsonObject> UpdateAsync(string? ns, string name, JsonObject obj, WriteOptions options, IResourceStrategy strategy, CancellationToken ct)
+    {
+        var expected = ParseResourceVersion(obj.ResourceVersion());
+        return GuaranteedUpdateAsync(ns, name, expected, options.DryRun, strategy, _ => obj.DeepClone().AsObject(), ct);
+    }
+
+    /// <summary>
+    /// Reads the current object, applies <paramref name="mutate"/> to a copy and writes it back with a compare on
+    /// its revision; retries on a lost race unless the caller pinned <paramref name="expectedRevision"/>.
+    /// </summary>
+    /// <param name="systemWrite">A write by the server itself (deletion bookkeeping) that may set fields clients cannot.</param>
+    public async Task<JsonObject> GuaranteedUpdateAsync(string? ns, string name, long expectedRevision, bool dryRun,
+        IResourceStrategy strategy, Func<JsonObject, JsonObject> mutate, CancellationToken ct, bool systemWrite = false)
+    {
+        var key = keys.Key(ns, name);
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await storage.GetAsync(key, ct) ?? throw NotFound(name);
+            if (expectedRevision > 0 && expectedRevision != stored.ModRevision)
+            {
+                throw ApiException.StaleObject(Resource.Group, Resource.Name, name);
+            }
+            var current = Decode(stored.Value, stored.ModRevision);
+            var updated = mutate(current.DeepClone().AsObject());
+            if (!systemWrite)
+            {
+                PrepareMetadataForUpdate(updated, current, ns, name);
+            }
+            updated.Metadata().Remove("resourceVersion");
+            strategy.PrepareForUpdate(updated, current);
+            BumpGenerationIfSpecChanged(updated, current, strategy);
+            ThrowIfInvalid(updated, strategy.ValidateUpdate(updated, current));
+            var result = await WriteUpdateAsync(key, updated, current, stored, dryRun, ct);
+            if (result is not null)
+            {
+                return result;
+            }
+            if (expectedRevision > 0 || attempt >= 16)
+            {
+                throw ApiException.StaleObject(Resource.Group, Resource.Name, name);
+            }
+        }
+    }
+
+    /// <returns>The stored result, or null when another writer won the race (the caller retries).</returns>
+    private async Task<JsonObject?> WriteUpdateAsync(string key, JsonObject updated, JsonObject current, StoredValue stored, bool dryRun, CancellationToken ct)
+    {
+        var bytes = Encode(updated);
+        if (bytes.AsSpan().SequenceEqual(Encode(current)))
+        {
+            return current;
+        }
+        if (updated.IsBeingDeleted() && !updated.HasFinalizers())
+        {
+            return dryRun ? updated : await DeleteStoredAsync(key, stored, ct);
+        }
+        if (dryRun)
+        {
+            return WithResourceVersion(updated, stored.ModRevision);
+        }
+        try
+        {
+            var written = await storage.UpdateAsync(key, bytes, stored.ModRevision, ct);
+            return WithResourceVersion(updated, written.ModRevision);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Conflict)
+        {
+            return null;
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.NotFound)
+        {
+            throw NotFound(updated.Name()!);
+        }
+    }
+
+    private async Task<JsonObject?> DeleteStoredAsync(string key, StoredValue stored, CancellationToken ct)
+    {
+        try
+        {
+            var deleted = await storage.DeleteAsync(key, stored.ModRevision, ct);
+            return Decode(deleted.Value, deleted.ModRevision);
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Conflict)
+        {
+            return null;
+        }
+    }
+
+    private void PrepareMetadataForCreate(JsonObject obj, string? ns)
+    {
+        var metadata = obj.Metadata();
+        if (string.IsNullOrEmpty(metadata.GetString("name")) && metadata.GetString("generateName") is { Length: > 0 } prefix)
+        {
+            metadata["name"] = NameGenerator.Generate(prefix);
+        }
+        if (Resource.Namespaced)
+        {
+            metadata["namespace"] = ns;
+        }
+        else
+        {
+            metadata.Remove("namespace");
+        }
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = ObjectMeta.FormatTime(time.GetUtcNow());
+        metadata.Remove("resourceVersion");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
+        metadata.Remove("selfLink");
+        metadata.SetOrRemove("generation", Strategy.TracksGeneration ? 1 : null);
+    }
+
+    /// <summary>Fields the client cannot change through an update: identity, creation and deletion bookkeeping.</summary>
+    private static void PrepareMetadataForUpdate(JsonObject updated, JsonObject current, string? ns, string name)
+    {
+        var metadata = updated.Metadata();
+        var old = current.Metadata();
+        if (metadata.GetString("name") is { } bodyName && bodyName != name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+        metadata["name"] = name;
+        foreach (var field in new[] { "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName" })
+        {
+            metadata.SetOrRemove(field, old[field]?.DeepClone());
+        }
+        if (ns is not null && current.Namespace() is null)
+        {
+            metadata.Remove("namespace");
+        }
+        metadata.Remove("resourceVersion");
+        metadata.Remove("selfLink");
+    }
+
+    private static void BumpGenerationIfSpecChanged(JsonObject updated, JsonObject current, IResourceStrategy strategy)
+    {
+        if (!strategy.TracksGeneration)
+        {
+            return;
+        }
+        var generation = (long?)current["metadata"]?["generation"] ?? 1;
+        var changed = updated.Where(p => p.Key is not "metadata" and not "status")
+            .Concat(current.Where(p => p.Key is not "metadata" and not "status" && !updated.ContainsKey(p.Key)))
+            .Any(p => !JsonNode.DeepEquals(updated[p.Key], current[p.Key]));
+        updated.Metadata()["generation"] = changed ? generation + 1 : generation;
+    }
+
+    private async Task EnsureNamespaceAcceptsWritesAsync(string ns, string name, CancellationToken ct)
+    {
+        var namespaceObject = await getNamespace(ns, ct) ?? throw ApiException.NotFound("", "namespaces", ns);
+        if ((string?)namespaceObject["status"]?["phase"] == "Terminating")
+        {
+            throw new ApiException(403, "Forbidden",
+                $"{Resource.Name} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
+        }
+    }
+
+    private void ThrowIfInvalid(JsonObject obj, IEnumerable<StatusCause> causes)
+    {
+        var list = causes.ToList();
+        if (list.Count > 0)
+        {
+            throw ApiException.Invalid(Resource.Group, Resource.Kind, obj.Name() ?? string.Empty, list);
+        }
+    }
+
+    public ApiException NotFound(string name) => ApiException.NotFound(Resource.Group, Resource.Name, name);
+
+    internal static long ParseResourceVersion(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return 0;
+        }
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) && revision > 0
+            ? revision
+            : throw ApiException.BadRequest($"invalid resource version: {value}");
+    }
+
+    private static byte[] Encode(JsonObject obj) => System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString());
+
+    internal static JsonObject Decode(byte[] value, long revision) => WithResourceVersion((JsonObject)JsonNode.Parse(value)!, revision);
+
+    private static JsonObject WithResourceVersion(JsonObject obj, long revision)
+    {
+        obj.Metadata()["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
+        return obj;
+    }
+}

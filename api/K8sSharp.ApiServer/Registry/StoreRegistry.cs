@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry.Strategies;
+using K8sSharp.ApiServer.Storage;
+
+namespace K8sSharp.ApiServer.Registry;
+
+/// <summary>One <see cref="ResourceStore"/> per served resource, all over the same storage.</summary>
+internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<ApiResource, ResourceStore> stores = new();
+
+    public ApiCatalog Catalog { get; } = catalog;
+
+    public ResourceStore For(ApiResource resource) =>
+        stores.GetOrAdd(resource, r => new ResourceStore(r, StrategyFactory.For(r), storage, time, GetNamespaceAsync));
+
+    public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
+
+    private async Task<JsonObject?> GetNamespaceAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await Namespaces.GetAsync(null, name, ct);
+        }
+        catch (K8sSharp.Api.Meta.ApiException e) when (e.Code == 404)
+        {
+            return null;
+        }
+    }
+}

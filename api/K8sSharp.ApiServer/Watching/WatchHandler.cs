@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using K8sSharp.Api.Meta;
+using K8sSharp.ApiServer.Endpoints;
+using K8sSharp.ApiServer.Registry;
+using K8sSharp.ApiServer.Serialization;
+
+namespace K8sSharp.ApiServer.Watching;
+
+/// <summary>
+/// Serves <c>?watch=true</c>: newline-delimited JSON events, flushed one by one. Starting points follow upstream:
+/// resourceVersion unset or "0" first replays the current state as ADDED events; <c>sendInitialEvents=true</c>
+/// adds the <c>k8s.io/initial-events-end</c> BOOKMARK after them (watch-list, which client-go 1.35 uses by
+/// default); an explicit revision resumes after it, or ends with a 410 ERROR event if it is compacted.
+/// </summary>
+internal sealed class WatchHandler(TimeProvider time)
+{
+    private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(60);
+
+    public async Task ServeAsync(HttpContext context, ResourceStore store, string? ns, string? name, CancellationToken requestAborted)
+    {
+        var request = context.Request;
+        var output = Negotiation.For(request, tableAllowed: true);
+        var list = ListQuery.Parse(request, store.Resource, name);
+        var sendInitial = request.Get("sendInitialEvents") is { } initial ? initial == "true" : (bool?)null;
+        var bookmarks = request.GetBool("allowWatchBookmarks");
+        ValidateWatchList(sendInitial, list.ResourceVersionMatch, bookmarks);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        timeout.CancelAfter(TimeoutOf(request));
+        var ct = timeout.Token;
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = MediaTypes.Json;
+        context.Response.Headers.CacheControl = "no-cache, private";
+        var writer = new WatchEventWriter(context.Response, store.Resource, output, time);
+        try
+        {
+            await StreamAsync(writer, store, ns, list, sendInitial, bookmarks, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // timeoutSeconds elapsed or the client went away: end the stream cleanly.
+        }
+        catch (ApiException e)
+        {
+            await writer.WriteErrorAsync(e.ToStatus(), requestAborted);
+        }
+    }
+
+    private async Task StreamAsync(WatchEventWriter writer, ResourceStore store, string? ns, ListRequest list, bool? sendInitial, bool bookmarks, CancellationToken ct)
+    {
+        var rv = list.ResourceVersion;
+        long after;
+        if (sendInitial == true || string.IsNullOrEmpty(rv) || rv == "0")
+        {
+            var page = await store.ListAsync(ns, list with { Limit = 0, Continue = null, ResourceVersionMatch = null }, ct);
+            foreach (var obj in page.Items)
+            {
+                await writer.WriteAsync(WatchEventKind.Added, obj, ct);
+            }
+            after = page.Revision;
+            if (sendInitial == true)
+            {
+                await writer.WriteBookmarkAsync(after, initialEventsEnd: true, ct);
+            }
+        }
+        else
+        {
+            after = ResourceStore.ParseResourceVersion(rv);
+        }
+        await FollowAsync(writer, store, ns, after, list.Filter, bookmarks, ct);
+    }
+
+    /// <summary>Relays live events; with bookmarks allowed, sends one every minute of quiet with the last revision.</summary>
+    private async Task FollowAsync(WatchEventWriter writer, ResourceStore store, string? ns, long after, Func<JsonObject, bool>? filter, bool bookmarks, CancellationToken ct)
+    {
+        var events = Channel.CreateBounded<ObjectEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+        var pump = PumpAsync(store.WatchAsync(ns, after, filter, ct), events.Writer, ct);
+        var last = after;
+        while (!ct.IsCancellationRequested)
+        {
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            quiet.CancelAfter(BookmarkInterval);
+            try
+            {
+                if (!await events.Reader.WaitToReadAsync(quiet.Token))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                if (bookmarks)
+                {
+                    await writer.WriteBookmarkAsync(last, initialEventsEnd: false, ct);
+                }
+                continue;
+            }
+            while (events.Reader.TryRead(out var change))
+            {
+                await writer.WriteAsync(change.Kind, change.Object, ct);
+                last = change.Revision;
+            }
+        }
+        await pump;
+    }
+
+    private static async Task PumpAsync(IAsyncEnumerable<ObjectEvent> source, ChannelWriter<ObjectEvent> sink, CancellationToken ct)
+    {
+        Exception? failure = null;
+        try
+        {
+            await foreach (var change in source.WithCancellation(ct))
+            {
+                await sink.WriteAsync(change, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The watch is over.
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        sink.TryComplete(failure);
+    }
+
+    /// <summary>Upstream validation of watch-list requests: sendInitialEvents needs NotOlderThan and bookmarks.</summary>
+    private static void ValidateWatchList(bool? sendInitial, string? match, bool bookmarks)
+    {
+        if (sendInitial is null)
+        {
+            return;
+        }
+        if (match != "NotOlderThan")
+        {
+            throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+        }
+        if (sendInitial == true && !bookmarks)
+        {
+            throw new ApiException(422, "Invalid", "allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true");
+        }
+    }
+
+    /// <summary>timeoutSeconds, or like kube-apiserver a random 30 to 60 minutes so long watches spread their reconnects.</summary>
+    private static TimeSpan TimeoutOf(HttpRequest request)
+    {
+        var seconds = request.GetLong("timeoutSeconds");
+        return seconds is > 0
+            ? TimeSpan.FromSeconds(seconds.Value)
+            : TimeSpan.FromMinutes(30 + (Random.Shared.NextDouble() * 30));
+    }
+}
