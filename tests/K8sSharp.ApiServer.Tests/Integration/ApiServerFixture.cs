@@ -14,7 +14,7 @@ namespace K8sSharp.ApiServer.Tests.Integration;
 /// A real API server in-process: Kestrel with TLS on an ephemeral loopback port, the in-memory storage behind the
 /// watch cache, and an HttpClient authenticated with the generated admin client certificate.
 /// </summary>
-public sealed class ApiServerFixture : IAsyncLifetime
+public class ApiServerFixture : IAsyncLifetime
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "k8ssharp-test-" + Guid.NewGuid().ToString("N"));
     private WebApplication? app;
@@ -25,14 +25,21 @@ public sealed class ApiServerFixture : IAsyncLifetime
 
     public string DataDirectory => dataDirectory;
 
+    public IServiceProvider Services => app!.Services;
+
     public async Task InitializeAsync()
     {
-        app = ApiServerHost.Build(new ServerOptions(dataDirectory, "memory", string.Empty, 0, "127.0.0.1"));
+        app = ApiServerHost.Build(new ServerOptions(dataDirectory, "memory", string.Empty, 0, "127.0.0.1"), Configure);
         await ApiServerHost.InitializeAsync(app, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = CreateClient(withCertificate: true);
+    }
+
+    /// <summary>Lets a derived fixture replace services before the server is built.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
     }
 
     public HttpClient CreateClient(bool withCertificate)
