@@ -1,0 +1,256 @@
+# shellcheck shell=bash
+# Shared settings and helpers for the hack/ scripts. Source it; do not run it.
+#
+# Everything a running cluster leaves behind lives in .k8ssharp/ (git-ignored):
+#   bin/            pinned stock kubectl and helm (make tools)
+#   etcd/           etcd's data
+#   pki/, kubeconfig   written by the API server on its first start
+#   logs/<name>.log one log per component
+#   <name>.pid      the pid of each component we started; `make down` signals only these
+
+K8SS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+K8SS_STATE=$K8SS_ROOT/.k8ssharp
+K8SS_BIN=$K8SS_STATE/bin
+K8SS_LOGS=$K8SS_STATE/logs
+K8SS_KUBECONFIG=$K8SS_STATE/kubeconfig
+
+# Ports can be moved, e.g. when another etcd already listens on 2379.
+K8SS_ETCD_PORT=${K8SSHARP_ETCD_PORT:-2379}
+K8SS_ETCD_PEER_PORT=${K8SSHARP_ETCD_PEER_PORT:-$((K8SS_ETCD_PORT + 1))}
+K8SS_API_PORT=${K8SSHARP_API_PORT:-6443}
+K8SS_ETCD_URL=http://127.0.0.1:$K8SS_ETCD_PORT
+K8SS_READY_TIMEOUT=${K8SSHARP_READY_TIMEOUT:-60}
+K8SS_STOP_TIMEOUT=${K8SSHARP_STOP_TIMEOUT:-10}
+
+K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8ssharp-apiserver.dll
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# ---------------------------------------------------------------------------------------------
+# The cluster's processes, in start order (`make down` stops them in reverse order).
+# One line per component:
+#   component NAME READY_URL READY_REGEX -- COMMAND...
+# NAME names the log (logs/NAME.log) and the pid file (NAME.pid). The component is ready when
+# READY_URL (fetched with curl -sk) answers a body matching READY_REGEX (grep -E).
+k8ss_components() {
+  component etcd "$K8SS_ETCD_URL/health" '"health": ?"true"' -- \
+    etcd --name k8ssharp --data-dir "$K8SS_STATE/etcd" \
+    --listen-client-urls "$K8SS_ETCD_URL" --advertise-client-urls "$K8SS_ETCD_URL" \
+    --listen-peer-urls "http://127.0.0.1:$K8SS_ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$K8SS_ETCD_PEER_PORT" \
+    --initial-cluster "k8ssharp=http://127.0.0.1:$K8SS_ETCD_PEER_PORT"
+  component apiserver "https://127.0.0.1:$K8SS_API_PORT/readyz" '^ok$' -- \
+    dotnet "$K8SS_APISERVER_DLL" --data-dir "$K8SS_STATE" \
+    --etcd-servers "$K8SS_ETCD_URL" --secure-port "$K8SS_API_PORT"
+  # Planned, one line each: controller-manager (10257), scheduler (10259), kubelet (10250), proxy (10256).
+}
+
+# ---------------------------------------------------------------------------------------------
+# Output helpers.
+log() { printf '==> %s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Component registry, filled by k8ss_components.
+declare -a K8SS_NAMES=()
+declare -A K8SS_URL=() K8SS_READY=() K8SS_CMD=()
+declare -a K8SS_ARGV=()
+
+component() {
+  local name=$1 url=$2 ready=$3
+  shift 3
+  [[ ${1:-} == -- ]] && shift
+  K8SS_NAMES+=("$name")
+  K8SS_URL[$name]=$url
+  K8SS_READY[$name]=$ready
+  K8SS_CMD[$name]=$(printf '%q ' "$@")
+}
+k8ss_components
+
+# The named components (validated), or every component; always in start order.
+k8ss_select() {
+  local n
+  for n in "$@"; do
+    [[ -n ${K8SS_URL[$n]+x} ]] || die "unknown component '$n' (known: ${K8SS_NAMES[*]})"
+  done
+  for n in "${K8SS_NAMES[@]}"; do
+    if (($# == 0)) || [[ " $* " == *" $n "* ]]; then printf '%s\n' "$n"; fi
+  done
+}
+
+k8ss_pidfile() { printf '%s/%s.pid' "$K8SS_STATE" "$1"; }
+k8ss_logfile() { printf '%s/%s.log' "$K8SS_LOGS" "$1"; }
+
+# Sets K8SS_ARGV to a component's command line.
+k8ss_argv() { eval "K8SS_ARGV=(${K8SS_CMD[$1]})"; }
+
+# The program a component's command line must contain: the .dll for `dotnet x.dll`, else argv[0].
+# Checking it means a stale pid file never makes us signal an unrelated process that got the pid.
+k8ss_marker() {
+  k8ss_argv "$1"
+  if [[ $(basename "${K8SS_ARGV[0]}") == dotnet ]]; then
+    basename "${K8SS_ARGV[1]}"
+  else
+    basename "${K8SS_ARGV[0]}"
+  fi
+}
+
+# Prints the pid of a live component that we started, or fails.
+k8ss_pid() {
+  local name=$1 pidfile pid cmdline
+  pidfile=$(k8ss_pidfile "$name")
+  [[ -r $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  # A zombie or a recycled pid has an empty or different command line.
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"$(k8ss_marker "$name")"* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+k8ss_alive() { k8ss_pid "$1" >/dev/null; }
+
+# True when the component's readiness URL answers as expected.
+k8ss_ready() {
+  local body
+  body=$(curl -sk --max-time 2 "${K8SS_URL[$1]}" 2>/dev/null) || return 1
+  grep -Eq -- "${K8SS_READY[$1]}" <<<"$body"
+}
+
+# The TCP port of a component's readiness URL.
+k8ss_port() {
+  local hostport=${K8SS_URL[$1]#*://}
+  hostport=${hostport%%/*}
+  printf '%s\n' "${hostport##*:}"
+}
+
+k8ss_port_busy() { [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]]; }
+
+# Refuses to start a component whose port is held by a process we did not start.
+k8ss_check_port() {
+  local name=$1 port
+  port=$(k8ss_port "$name")
+  if k8ss_port_busy "$port"; then
+    die "port $port (for $name) is already in use by a process that 'make up' did not start.
+  Stop that process, or move K8sSharp's ports: K8SSHARP_ETCD_PORT=12379 K8SSHARP_API_PORT=16443 make up"
+  fi
+}
+
+# Fails with a hint when a component's program (or its .dll) is not there yet.
+k8ss_check_runnable() {
+  local name=$1
+  k8ss_argv "$name"
+  command -v "${K8SS_ARGV[0]}" >/dev/null ||
+    die "$name needs '${K8SS_ARGV[0]}', which is not installed: run 'make tools'"
+  if [[ $(basename "${K8SS_ARGV[0]}") == dotnet && ! -f ${K8SS_ARGV[1]} ]]; then
+    die "$name is not built (${K8SS_ARGV[1]} is missing): run 'make build'"
+  fi
+}
+
+k8ss_log_header() {
+  mkdir -p "$K8SS_LOGS"
+  printf '\n===== %s: starting %s: %s\n' "$(date -Is)" "$1" "${K8SS_CMD[$1]}" >>"$(k8ss_logfile "$1")"
+}
+
+# Starts a component detached in its own session (so Ctrl-C in a terminal does not reach it).
+# The child writes its own pid before exec'ing the command, so the pid file is exact.
+k8ss_start_detached() {
+  local name=$1 pidfile i
+  pidfile=$(k8ss_pidfile "$name")
+  rm -f "$pidfile"
+  k8ss_log_header "$name"
+  k8ss_argv "$name"
+  (
+    cd "$K8SS_ROOT" || exit
+    # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner bash
+    exec setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${K8SS_ARGV[@]}" \
+      </dev/null >>"$(k8ss_logfile "$name")" 2>&1
+  )
+  for ((i = 0; i < 50; i++)); do
+    [[ -s $pidfile ]] && return 0
+    sleep 0.1
+  done
+  die "$name did not start (no pid file); see $(k8ss_logfile "$name")"
+}
+
+# Waits until the component is ready, printing a dot a second; on failure shows the log's tail.
+k8ss_wait_ready() {
+  local name=$1 timeout=${2:-$K8SS_READY_TIMEOUT} i logfile
+  logfile=$(k8ss_logfile "$name")
+  printf '==> waiting for %s to be ready (%s) ' "$name" "${K8SS_URL[$name]}"
+  for ((i = 0; i < timeout; i++)); do
+    if k8ss_ready "$name"; then
+      printf ' ready\n'
+      return 0
+    fi
+    if ! k8ss_alive "$name"; then
+      printf ' exited\n'
+      k8ss_explain_failure "$name" "$name exited before it was ready"
+      return 1
+    fi
+    printf '.'
+    sleep 1
+  done
+  printf ' timed out\n'
+  k8ss_explain_failure "$name" "$name was not ready after ${timeout}s"
+  return 1
+}
+
+k8ss_explain_failure() {
+  local name=$1 logfile
+  logfile=$(k8ss_logfile "$name")
+  printf 'error: %s. Last lines of %s:\n' "$2" "$logfile" >&2
+  tail -n 25 "$logfile" 2>/dev/null | sed 's/^/    /' >&2
+  cat >&2 <<EOF
+What to do: read $logfile; 'make down' stops whatever is still running
+(state in .k8ssharp/ is kept), fix the problem, then 'make up' again.
+'make reset' also wipes the cluster's state (everything in .k8ssharp/ but bin/).
+EOF
+}
+
+# Stops one component by its pid file: SIGTERM, up to K8SS_STOP_TIMEOUT seconds, then SIGKILL.
+k8ss_stop() {
+  local name=$1 pidfile pid i
+  pidfile=$(k8ss_pidfile "$name")
+  if ! pid=$(k8ss_pid "$name"); then
+    [[ -e $pidfile ]] && log "$name is not running (removing stale $(basename "$pidfile"))"
+    rm -f "$pidfile"
+    return 0
+  fi
+  printf '==> stopping %s (pid %s) ' "$name" "$pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < K8SS_STOP_TIMEOUT * 5; i++)); do
+    if ! k8ss_alive "$name"; then
+      printf ' stopped\n'
+      rm -f "$pidfile"
+      return 0
+    fi
+    ((i % 5 == 4)) && printf '.'
+    sleep 0.2
+  done
+  printf ' still running after %ss: SIGKILL\n' "$K8SS_STOP_TIMEOUT"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 25; i++)); do
+    k8ss_alive "$name" || break
+    sleep 0.2
+  done
+  rm -f "$pidfile"
+}
+
+k8ss_usage_banner() {
+  cat <<EOF
+
+K8sSharp is up. Use the stock kubectl and helm with it:
+
+  export KUBECONFIG=$K8SS_KUBECONFIG
+  export PATH=$K8SS_BIN:\$PATH
+  kubectl get ns
+
+Logs: $K8SS_LOGS/   Stop: make down   (state stays in .k8ssharp/)
+EOF
+}
