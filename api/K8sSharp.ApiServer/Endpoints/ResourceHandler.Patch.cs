@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Patching;
+using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry;
 using K8sSharp.ApiServer.Serialization;
 
@@ -9,21 +10,22 @@ namespace K8sSharp.ApiServer.Endpoints;
 internal sealed partial class ResourceHandler
 {
     /// <summary>
-    /// PATCH with JSON patch or merge patch onto the current object, then the same update path as PUT. Strategic
-    /// merge and server-side apply are not implemented yet and are refused with 415, which kubectl reports.
+    /// PATCH with JSON patch, merge patch or strategic merge patch onto the current object, then the same update
+    /// path as PUT. Server-side apply is not implemented yet and is refused with 415, which kubectl reports as
+    /// "Server-side apply not available on the server".
     /// </summary>
     private async Task PatchAsync(HttpContext context, ResourceStore store, string? ns, string name, IResourceStrategy strategy, CancellationToken ct)
     {
         var output = Negotiation.For(context.Request, tableAllowed: false);
         var mediaType = MediaTypes.Essence(context.Request.ContentType);
-        if (mediaType is not MediaTypes.JsonPatch and not MediaTypes.MergePatch)
+        if (mediaType is not MediaTypes.JsonPatch and not MediaTypes.MergePatch and not MediaTypes.StrategicMergePatch)
         {
             throw ApiException.UnsupportedMediaType(mediaType);
         }
         var patch = (await BodyReader.ReadAsync(context.Request, ct)).Node;
         var updated = await store.GuaranteedUpdateAsync(ns, name, 0, context.Request.IsDryRun(), strategy, current =>
         {
-            var patched = ApplyPatch(mediaType, current, patch);
+            var patched = ApplyPatch(mediaType, current, patch, store.Resource.Gvk);
             if (patched.ResourceVersion() is { Length: > 0 } pinned && pinned != current.ResourceVersion())
             {
                 throw ApiException.StaleObject(store.Resource.Group, store.Resource.Name, name);
@@ -34,13 +36,16 @@ internal sealed partial class ResourceHandler
         await ResponseWriter.WriteAsync(context, 200, updated, output.Format, ct);
     }
 
-    private static JsonObject ApplyPatch(string mediaType, JsonObject current, JsonNode? patch)
+    private JsonObject ApplyPatch(string mediaType, JsonObject current, JsonNode? patch, GroupVersionKind gvk)
     {
         try
         {
-            var result = mediaType == MediaTypes.JsonPatch
-                ? JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations"))
-                : MergePatch.Apply(current, patch);
+            var result = mediaType switch
+            {
+                MediaTypes.JsonPatch => JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations")),
+                MediaTypes.StrategicMergePatch => StrategicMergePatch.Apply(current, patch as JsonObject ?? throw ApiException.BadRequest("a strategic merge patch must be an object"), schemas.ForKind(gvk), schemas),
+                _ => MergePatch.Apply(current, patch),
+            };
             return result as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object");
         }
         catch (PatchException e)

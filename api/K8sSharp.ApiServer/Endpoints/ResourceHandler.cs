@@ -11,7 +11,7 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// Dispatches a resource request (after authentication) to the handler of its verb, the way kube-apiserver's
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
-internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, TimeProvider time)
+internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {

@@ -33,14 +33,7 @@ internal sealed class TableBuilder(ApiResource resource, string includeObject, T
         return table;
     }
 
-    private JsonArray Columns() => new(TablePrinter.Columns(resource.Group, resource.Kind).Select(c => (JsonNode)new JsonObject
-    {
-        ["name"] = c.Name,
-        ["type"] = c.Type,
-        ["format"] = c.Format,
-        ["description"] = c.Description,
-        ["priority"] = c.Priority,
-    }).ToArray());
+    private JsonArray Columns() => TablePrinter.ColumnsJson(TablePrinter.Columns(resource.Group, resource.Kind));
 
     private JsonObject Row(JsonObject obj, DateTimeOffset now)
     {
