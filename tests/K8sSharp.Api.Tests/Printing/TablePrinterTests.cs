@@ -151,9 +151,11 @@ public class TablePrinterTests
         foreach (var (group, kind) in TablePrinter.RegisteredKinds)
         {
             var cells = TablePrinter.Cells(group, kind, new JsonObject(), Now);
-            cells.Should().HaveCount(TablePrinter.Columns(group, kind).Count, $"{group}/{kind}");
+            // Upstream's IPAddress printer appends an Age cell it declares no column for; kept for fidelity.
+            var extra = kind == "IPAddress" ? 1 : 0;
+            cells.Should().HaveCount(TablePrinter.Columns(group, kind).Count + extra, $"{group}/{kind}");
             TablePrinter.Columns(group, kind).Should().OnlyContain(c => c.Description.Length > 0 || c.Name == "Handler", $"{group}/{kind}");
         }
-        TablePrinter.RegisteredKinds.Should().HaveCountGreaterThanOrEqualTo(26);
+        TablePrinter.RegisteredKinds.Should().HaveCountGreaterThanOrEqualTo(50);
     }
 }
