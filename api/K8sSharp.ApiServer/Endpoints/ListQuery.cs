@@ -37,18 +37,13 @@ internal static class ListQuery
         {
             labels = string.IsNullOrWhiteSpace(labelText) ? null : LabelSelector.Parse(labelText);
             var fieldSource = watchedName is null ? fieldText : $"metadata.name={watchedName}" + (string.IsNullOrEmpty(fieldText) ? string.Empty : "," + fieldText);
-            fields = string.IsNullOrWhiteSpace(fieldSource) ? null : FieldSelector.Parse(fieldSource);
+            fields = string.IsNullOrWhiteSpace(fieldSource)
+                ? null
+                : FieldSelectorFields.Convert(resource.Group, resource.Kind, FieldSelector.Parse(fieldSource));
         }
         catch (SelectorParseException e)
         {
             throw ApiException.BadRequest(e.Message);
-        }
-        foreach (var requirement in fields?.Requirements ?? [])
-        {
-            if (!FieldSelectorFields.IsSupported(resource.Group, resource.Kind, requirement.Field))
-            {
-                throw ApiException.BadRequest($"field label not supported: {requirement.Field}");
-            }
         }
         if (labels is null && fields is null)
         {
