@@ -45,7 +45,11 @@ _k8ss_verdict() {
     return 0
   fi
   printf 'not ok - %s: %s\n' "$SCENARIO" "$desc"
-  printf '#   command: %s\n' "$(printf '%q ' "$@")"
+  if [[ ${1:-} == bash && ${2:-} == -c ]]; then
+    printf '#   command: bash -c %s\n' "$3"
+  else
+    printf '#   command: %s\n' "$(printf '%q ' "$@")"
+  fi
   if _k8ss_timed_out; then
     printf '#   timed out after %ss\n' "$K8SS_STEP_TIMEOUT"
   else

@@ -6,7 +6,8 @@ set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-mapfile -t names < <(k8ss_select "$@")
+k8ss_select "$@"
+names=("${K8SS_SELECTED[@]}")
 for ((i = ${#names[@]} - 1; i >= 0; i--)); do
   k8ss_stop "${names[i]}"
 done

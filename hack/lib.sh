@@ -58,7 +58,7 @@ die() {
 # Component registry, filled by k8ss_components.
 declare -a K8SS_NAMES=()
 declare -A K8SS_URL=() K8SS_READY=() K8SS_CMD=()
-declare -a K8SS_ARGV=()
+declare -a K8SS_ARGV=() K8SS_SELECTED=()
 
 component() {
   local name=$1 url=$2 ready=$3
@@ -71,14 +71,16 @@ component() {
 }
 k8ss_components
 
-# The named components (validated), or every component; always in start order.
+# Sets K8SS_SELECTED to the named components (validated), or to every component; always in
+# start order. (An array rather than output, so that an unknown name stops the caller.)
 k8ss_select() {
   local n
   for n in "$@"; do
     [[ -n ${K8SS_URL[$n]+x} ]] || die "unknown component '$n' (known: ${K8SS_NAMES[*]})"
   done
+  K8SS_SELECTED=()
   for n in "${K8SS_NAMES[@]}"; do
-    if (($# == 0)) || [[ " $* " == *" $n "* ]]; then printf '%s\n' "$n"; fi
+    if (($# == 0)) || [[ " $* " == *" $n "* ]]; then K8SS_SELECTED+=("$n"); fi
   done
 }
 

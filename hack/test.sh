@@ -28,9 +28,17 @@ cleanup() {
   ((${#ours[@]})) && "$K8SS_ROOT/hack/down.sh" "${ours[@]}"
   return 0
 }
+# `timeout` puts dotnet test in its own process group, out of reach of a terminal's Ctrl-C, so a
+# signal to this script is passed on to it (by pid) before the cleanup.
+child=
+# shellcheck disable=SC2317 # called through the traps
+on_signal() {
+  [[ -n $child ]] && kill -TERM "$child" 2>/dev/null
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 fail() {
   printf 'not ok - %s\n' "$*"
@@ -62,8 +70,12 @@ if "$K8SS_ROOT/hack/up.sh" etcd; then
   # A hung test fails after 5 min instead of eating CI's 90; the whole run is capped too.
   timeout -k 30 "${K8SSHARP_DOTNET_TEST_TIMEOUT:-2400}" \
     dotnet test "$K8SS_ROOT/K8sSharp.sln" -c Release --no-build --nologo \
-    --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 | tee "$K8SS_LOGS/dotnet-test.log"
-  rc=${PIPESTATUS[0]}
+    --blame-hang-timeout 5m --blame-hang-dump-type none > >(tee "$K8SS_LOGS/dotnet-test.log") 2>&1 &
+  child=$!
+  rc=0
+  wait "$child" || rc=$?
+  child=
+  wait # for tee to finish the log
   dn_passed=0 dn_failed=0 dn_lines=0
   # "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, Duration: ..."
   while read -r f p; do

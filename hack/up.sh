@@ -7,7 +7,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mkdir -p "$K8SS_STATE" "$K8SS_LOGS"
-mapfile -t names < <(k8ss_select "$@")
+k8ss_select "$@"
+names=("${K8SS_SELECTED[@]}")
 for name in "${names[@]}"; do
   if pid=$(k8ss_pid "$name"); then
     log "$name is already running (pid $pid)"
