@@ -11,7 +11,8 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// Dispatches a resource request (after authentication) to the handler of its verb, the way kube-apiserver's
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
-internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas, TimeProvider time)
+internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas,
+    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
@@ -21,8 +22,19 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
         {
             throw NotFoundPath();
         }
-        var store = registry.For(resource);
         var ns = resource.Namespaced ? info.Namespace : null;
+        if (ReviewHandler.Handles(resource))
+        {
+            await reviews.HandleAsync(context, resource, info.Verb, ct);
+            return;
+        }
+        if (resource is { Group: "", Name: "bindings" })
+        {
+            RequireVerb(resource, info.Verb);
+            await bindings.HandleAsync(context, ns!, null, ct);
+            return;
+        }
+        var store = registry.For(resource);
         if (info.Subresource is not null)
         {
             await HandleSubresourceAsync(context, info, store, ns, ct);
@@ -46,9 +58,20 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
     private async Task HandleSubresourceAsync(HttpContext context, RequestInfo info, ResourceStore store, string? ns, CancellationToken ct)
     {
         var sub = store.Resource.Subresource(info.Subresource!) ?? throw NotFoundPath();
-        if (sub.Name != "status")
+        if (!sub.Verbs.Contains(info.Verb))
         {
-            throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        switch (sub.Name)
+        {
+            case "scale":
+                await scales.HandleAsync(context, store, ns, info.Name!, info.Verb, ct);
+                return;
+            case "binding" when store.Resource is { Group: "", Name: "pods" }:
+                await bindings.HandleAsync(context, ns!, info.Name, ct);
+                return;
+            case not "status":
+                throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");
         }
         var statusStrategy = new StatusStrategy(store.Strategy);
         switch (info.Verb)

@@ -61,6 +61,9 @@ internal static class ApiServerHost
         services.AddSingleton<ObjectDecoder>();
         services.AddSingleton<WatchHandler>();
         services.AddSingleton<ResourceHandler>();
+        services.AddSingleton<ReviewHandler>();
+        services.AddSingleton<ScaleHandler>();
+        services.AddSingleton<BindingHandler>();
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<Authentication>();

@@ -20,7 +20,7 @@ internal sealed class NamespaceDeleter(StoreRegistry registry, TimeProvider time
             throw ApiException.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted");
         }
         var store = registry.Namespaces;
-        var marked = await store.GuaranteedUpdateAsync(null, name, 0, request.DryRun, new PassThroughStrategy(), ns =>
+        var marked = await store.GuaranteedUpdateAsync(null, name, 0, request.DryRun, SystemWriteStrategy.Instance, ns =>
         {
             var metadata = ns.Metadata();
             metadata["deletionTimestamp"] ??= ObjectMeta.FormatTime(time.GetUtcNow());
@@ -49,7 +49,7 @@ internal sealed class NamespaceDeleter(StoreRegistry registry, TimeProvider time
                     await DeleteQuietlyAsync(store, name, obj.Name()!);
                 }
             }
-            await registry.Namespaces.GuaranteedUpdateAsync(null, name, 0, false, new PassThroughStrategy(), ns =>
+            await registry.Namespaces.GuaranteedUpdateAsync(null, name, 0, false, SystemWriteStrategy.Instance, ns =>
             {
                 ns.Metadata().Remove("finalizers");
                 return ns;
@@ -71,23 +71,5 @@ internal sealed class NamespaceDeleter(StoreRegistry registry, TimeProvider time
         {
             // Already gone.
         }
-    }
-
-    /// <summary>Bookkeeping writes that must not be altered by the namespace strategy.</summary>
-    private sealed class PassThroughStrategy : IResourceStrategy
-    {
-        public bool TracksGeneration => false;
-
-        public void PrepareForCreate(JsonObject obj)
-        {
-        }
-
-        public void PrepareForUpdate(JsonObject updated, JsonObject old)
-        {
-        }
-
-        public IEnumerable<StatusCause> Validate(JsonObject obj) => [];
-
-        public IEnumerable<StatusCause> ValidateUpdate(JsonObject updated, JsonObject old) => [];
     }
 }
