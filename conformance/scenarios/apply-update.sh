@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Client-side apply after the first one (a three-way strategic merge patch), diff (a dry-run patch),
+# edit, replace: the PATCH paths kubectl apply/diff/edit use.
+# shellcheck source=conformance/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+require_ns
+
+manifest() { # replicas image env-entries
+  cat <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  namespace: $NS
+spec:
+  replicas: $1
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+      - name: main
+        image: $2
+        env: [$3]
+YAML
+}
+manifest 2 busybox:1.35 '{name: A, value: "1"}, {name: B, value: "2"}' >"$WORK/v1.yaml"
+manifest 3 busybox:1.36 '{name: A, value: "1"}' >"$WORK/v2.yaml"
+
+expect_output "apply v1 creates" 'deployment.apps/app created' kubectl apply -f "$WORK/v1.yaml"
+expect_fail_output "diff shows the image change (exit 1: differences)" '^\+ +image: busybox:1\.36' kubectl diff -f "$WORK/v2.yaml"
+expect_output "diff did not persist (dry run)" '^busybox:1\.35$' \
+  kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.template.spec.containers[0].image}'
+expect_output "apply v2 configures" 'deployment.apps/app configured' kubectl apply -f "$WORK/v2.yaml"
+expect_output "replicas, image and the dropped env var follow v2" '^3 busybox:1\.36 A$' \
+  kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[*].env[*].name}'
+expect_output "apply v2 again is unchanged" 'deployment.apps/app unchanged' kubectl apply -f "$WORK/v2.yaml"
+expect_output "edit through EDITOR" 'deployment.apps/app edited' \
+  env EDITOR="sed -i s/replicas:\ 3/replicas:\ 5/" kubectl -n "$NS" edit deploy app
+expect_output "the edit is stored" '^5$' kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.replicas}'
+expect_output "edit with no change writes nothing" 'Edit cancelled, no changes made' \
+  env EDITOR=true kubectl -n "$NS" edit deploy app
+expect_output "replace -f" 'deployment.apps/app replaced' kubectl replace -f "$WORK/v1.yaml"
+expect_output "replace restored v1" '^2 busybox:1\.35$' \
+  kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}'
+expect_output "apply --dry-run=server changes nothing" 'configured \(server dry run\)' \
+  kubectl apply -f "$WORK/v2.yaml" --dry-run=server
+expect_output "still v1 after the dry run" '^2$' kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.replicas}'
