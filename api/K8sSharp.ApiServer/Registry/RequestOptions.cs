@@ -24,5 +24,22 @@ internal sealed record ListPage(IReadOnlyList<JsonObject> Items, long Revision, 
 
 internal enum WatchEventKind { Added, Modified, Deleted, Bookmark }
 
-/// <summary>One event of a resource watch, its object already decoded with resourceVersion set.</summary>
-internal sealed record ObjectEvent(WatchEventKind Kind, JsonObject Object, long Revision);
+/// <summary>
+/// One event of a resource watch. The object travels as JSON bytes (with resourceVersion set) that may be shared
+/// by every watcher of the same change, so each change is encoded once however many watch it; a watcher that
+/// needs the object itself (selectors, Tables) parses its own copy.
+/// </summary>
+internal sealed class ObjectEvent(WatchEventKind kind, long revision, byte[] json, JsonObject? parsed = null)
+{
+    private JsonObject? parsed = parsed;
+
+    public WatchEventKind Kind { get; } = kind;
+
+    public long Revision { get; } = revision;
+
+    /// <summary>The object's JSON; shared, never to be modified.</summary>
+    public byte[] Json { get; } = json;
+
+    /// <summary>This watcher's own parsed copy of the object.</summary>
+    public JsonObject Object => parsed ??= (JsonObject)JsonNode.Parse(Json)!;
+}

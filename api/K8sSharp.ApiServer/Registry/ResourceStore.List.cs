@@ -88,15 +88,17 @@ internal sealed partial class ResourceStore
         while (await MoveNextAsync(events, afterRevision))
         {
             var change = events.Current;
-            var obj = Decode(change.Value, change.Revision);
-            if (filter?.Invoke(obj) ?? true)
+            var json = EncodedEvents.Json(change);
+            var parsed = filter is null ? null : (JsonObject)JsonNode.Parse(json)!;
+            if (parsed is null || filter!(parsed))
             {
-                yield return new ObjectEvent(change.Type switch
+                var kind = change.Type switch
                 {
                     StorageEventType.Added => WatchEventKind.Added,
                     StorageEventType.Modified => WatchEventKind.Modified,
                     _ => WatchEventKind.Deleted,
-                }, obj, change.Revision);
+                };
+                yield return new ObjectEvent(kind, change.Revision, json, parsed);
             }
         }
     }

@@ -13,10 +13,25 @@ namespace K8sSharp.ApiServer.Watching;
 internal sealed class WatchEventWriter(HttpResponse response, ApiResource resource, Negotiated output, TimeProvider time)
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private static readonly byte[] EventEnd = "}\n"u8.ToArray();
     private bool columnsSent;
 
     public Task WriteAsync(WatchEventKind kind, JsonObject obj, CancellationToken ct) =>
         WriteEventAsync(TypeName(kind), Render(obj), ct);
+
+    /// <summary>Writes a live event; plain JSON watches copy the shared encoded object without re-serializing it.</summary>
+    public async Task WriteAsync(ObjectEvent change, CancellationToken ct)
+    {
+        if (output.Format == OutputFormat.Table)
+        {
+            await WriteAsync(change.Kind, change.Object, ct);
+            return;
+        }
+        await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"{TypeName(change.Kind)}\",\"object\":"), ct);
+        await response.Body.WriteAsync(change.Json, ct);
+        await response.Body.WriteAsync(EventEnd, ct);
+        await response.Body.FlushAsync(ct);
+    }
 
     public Task WriteBookmarkAsync(long revision, bool initialEventsEnd, CancellationToken ct)
     {

@@ -99,7 +99,7 @@ internal sealed class WatchHandler(TimeProvider time)
             }
             while (events.Reader.TryRead(out var change))
             {
-                await writer.WriteAsync(change.Kind, change.Object, ct);
+                await writer.WriteAsync(change, ct);
                 last = change.Revision;
             }
         }
