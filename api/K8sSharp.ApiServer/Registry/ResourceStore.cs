@@ -120,11 +120,11 @@ internal sealed partial class ResourceStore
     /// <returns>The stored result, or null when another writer won the race (the caller retries).</returns>
     private async Task<JsonObject?> WriteUpdateAsync(string key, JsonObject updated, JsonObject current, StoredValue stored, bool dryRun, CancellationToken ct)
     {
-        var bytes = Encode(updated);
-        if (bytes.AsSpan().SequenceEqual(Encode(current)))
+        if (IsUnchanged(updated, current))
         {
             return current;
         }
+        var bytes = Encode(updated);
         if (updated.IsBeingDeleted() && !updated.HasFinalizers())
         {
             return dryRun ? updated : await DeleteStoredAsync(key, stored, ct);
@@ -146,6 +146,17 @@ internal sealed partial class ResourceStore
         {
             throw NotFound(updated.Name()!);
         }
+    }
+
+    /// <summary>Compares ignoring property order and the resourceVersion only the read copy carries.</summary>
+    private static bool IsUnchanged(JsonObject updated, JsonObject current)
+    {
+        var currentMetadata = current.Metadata();
+        var revision = currentMetadata["resourceVersion"];
+        currentMetadata.Remove("resourceVersion");
+        var unchanged = JsonNode.DeepEquals(updated, current);
+        currentMetadata["resourceVersion"] = revision;
+        return unchanged;
     }
 
     private async Task<JsonObject?> DeleteStoredAsync(string key, StoredValue stored, CancellationToken ct)

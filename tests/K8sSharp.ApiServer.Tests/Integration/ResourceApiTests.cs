@@ -91,6 +91,16 @@ public sealed class ResourceApiTests(ApiServerFixture server) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task AnUpdateThatChangesNothingKeepsTheResourceVersion()
+    {
+        var rv = (await CreateAsync("noop"))["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var reordered = "{\"data\":{\"a\":\"b\"},\"metadata\":{\"labels\":{\"app\":\"noop\"},\"name\":\"noop\"},\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"}";
+        var response = await Client.PutAsync("/api/v1/namespaces/default/configmaps/noop", Body(reordered));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.ReadObjectAsync())["metadata"]!["resourceVersion"]!.GetValue<string>().Should().Be(rv);
+    }
+
+    [Fact]
     public async Task ConcurrentUpdatesAtTheSameResourceVersionHaveExactlyOneWinner()
     {
         var rv = (await CreateAsync("race"))["metadata"]!["resourceVersion"]!.GetValue<string>();
