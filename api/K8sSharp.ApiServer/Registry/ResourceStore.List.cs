@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
+using K8sSharp.ApiServer.Serialization;
 using K8sSharp.ApiServer.Storage;
 
 namespace K8sSharp.ApiServer.Registry;
@@ -88,7 +89,7 @@ internal sealed partial class ResourceStore
         while (await MoveNextAsync(events, afterRevision))
         {
             var change = events.Current;
-            var json = EncodedEvents.Json(change);
+            var json = converter is null ? EncodedEvents.Json(change) : ResponseWriter.ToJsonBytes(Decode(change.Value, change.Revision));
             var parsed = filter is null ? null : (JsonObject)JsonNode.Parse(json)!;
             if (parsed is null || filter!(parsed))
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry.Conversion;
 using K8sSharp.ApiServer.Storage;
 
 namespace K8sSharp.ApiServer.Registry;
@@ -18,16 +19,18 @@ internal sealed partial class ResourceStore
     private readonly ResourceKeys keys;
     private readonly TimeProvider time;
     private readonly Func<string, CancellationToken, Task<JsonObject?>> getNamespace;
+    private readonly IStorageConverter? converter;
 
     public ResourceStore(ApiResource resource, IResourceStrategy strategy, IStorage storage, TimeProvider time,
-        Func<string, CancellationToken, Task<JsonObject?>> getNamespace)
+        Func<string, CancellationToken, Task<JsonObject?>> getNamespace, StorageLayout layout)
     {
         Resource = resource;
         Strategy = strategy;
         this.storage = storage;
         this.time = time;
         this.getNamespace = getNamespace;
-        keys = new ResourceKeys(resource);
+        keys = new ResourceKeys(layout.StorageResource);
+        converter = layout.Converter;
     }
 
     public ApiResource Resource { get; }
@@ -263,9 +266,18 @@ internal sealed partial class ResourceStore
             : throw ApiException.BadRequest($"invalid resource version: {value}");
     }
 
-    private static byte[] Encode(JsonObject obj) => System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString());
+    /// <summary>The stored bytes of an object, converted to the storage version; callers drop resourceVersion first.</summary>
+    private byte[] Encode(JsonObject obj) => System.Text.Encoding.UTF8.GetBytes((converter?.ToStorage(obj) ?? obj).ToJsonString());
 
-    internal static JsonObject Decode(byte[] value, long revision) => WithResourceVersion((JsonObject)JsonNode.Parse(value)!, revision);
+    /// <summary>An object as served: read from stored bytes, converted from the storage version, with resourceVersion.</summary>
+    private JsonObject Decode(byte[] value, long revision)
+    {
+        var stored = (JsonObject)JsonNode.Parse(value)!;
+        return WithResourceVersion(converter?.FromStorage(stored) ?? stored, revision);
+    }
+
+    /// <summary>Stored bytes as an object, without conversion (for resources stored as served).</summary>
+    internal static JsonObject Parse(byte[] value, long revision) => WithResourceVersion((JsonObject)JsonNode.Parse(value)!, revision);
 
     private static JsonObject WithResourceVersion(JsonObject obj, long revision)
     {

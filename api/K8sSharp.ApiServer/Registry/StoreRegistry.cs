@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry.Conversion;
 using K8sSharp.ApiServer.Registry.Strategies;
 using K8sSharp.ApiServer.Storage;
 
@@ -14,7 +15,7 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     public ApiCatalog Catalog { get; } = catalog;
 
     public ResourceStore For(ApiResource resource) =>
-        stores.GetOrAdd(resource, r => new ResourceStore(r, StrategyFactory.For(r), storage, time, GetNamespaceAsync));
+        stores.GetOrAdd(resource, r => new ResourceStore(r, StrategyFactory.For(r), storage, time, GetNamespaceAsync, StorageLayout.For(r, Catalog)));
 
     public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
 
