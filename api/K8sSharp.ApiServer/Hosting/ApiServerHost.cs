@@ -24,6 +24,8 @@ internal static class ApiServerHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        // Per-request framework logs would cost more than serving most requests; errors are still logged.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, pki));
         AddServices(builder.Services, options, pki);
         configure?.Invoke(builder);
