@@ -16,8 +16,8 @@ internal static class DeploymentRules
             .Concat(PodSpecValidation.ValidateTemplate(spec["template"] as JsonObject, "spec.template"))
             .Concat(WorkloadValidation.LongRunningTemplate(spec, "spec", "ReplicaSet"))
             .Concat(Strategy(spec["strategy"] as JsonObject ?? []));
-        if (spec["progressDeadlineSeconds"] is JsonValue deadline && deadline.TryGetValue<long>(out var seconds)
-            && seconds <= ((JsonValue?)spec["minReadySeconds"] is { } m && m.TryGetValue<long>(out var min) ? min : 0))
+        if (spec["progressDeadlineSeconds"] is JsonValue deadline && deadline.Integer() is { } seconds
+            && seconds <= (spec["minReadySeconds"].Integer() ?? 0))
         {
             causes = causes.Append(Invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"));
         }
@@ -54,7 +54,7 @@ internal static class DeploymentRules
     /// <summary>The number of an int-or-percent (<c>3</c> or <c>"25%"</c>); null when unset or malformed.</summary>
     private static long? IntOrPercent(JsonNode? node) => node switch
     {
-        JsonValue v when v.TryGetValue<long>(out var n) => n,
+        JsonValue v when v.Integer() is { } n => n,
         JsonValue v when v.TryGetValue<string>(out var s) && s.EndsWith('%')
             && long.TryParse(s[..^1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) => p,
         _ => null,

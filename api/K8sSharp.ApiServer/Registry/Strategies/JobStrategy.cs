@@ -59,7 +59,7 @@ internal sealed class JobStrategy(ApiResource resource) : GenericStrategy(resour
     public static IEnumerable<StatusCause> ValidateSpec(JsonObject spec, string path = "spec", bool checkSelector = true)
     {
         var causes = WorkloadValidation.NonNegative(spec, path, "parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished");
-        if (spec["activeDeadlineSeconds"] is JsonValue deadline && (!deadline.TryGetValue<long>(out var d) || d <= 0))
+        if (spec["activeDeadlineSeconds"] is JsonValue deadline && deadline.Integer() is null or <= 0)
         {
             causes = causes.Append(Invalid($"{path}.activeDeadlineSeconds", deadline, "must be greater than 0"));
         }

@@ -64,7 +64,7 @@ internal sealed class PodStrategy(ApiResource resource) : GenericStrategy(resour
         {
             spec.SetOrRemove(field, oldSpec[field]?.DeepClone());
         }
-        if (oldSpec["terminationGracePeriodSeconds"] is JsonValue g && g.TryGetValue<long>(out var grace) && grace < 0
+        if (oldSpec["terminationGracePeriodSeconds"] is JsonValue g && g.Integer() is < 0
             && spec["terminationGracePeriodSeconds"]?.ToJsonString() == "1")
         {
             spec["terminationGracePeriodSeconds"] = g.DeepClone();

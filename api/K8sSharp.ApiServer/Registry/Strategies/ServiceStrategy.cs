@@ -117,7 +117,7 @@ internal sealed class ServiceStrategy(ApiResource resource) : GenericStrategy(re
         {
             yield return cause;
         }
-        if (port["targetPort"] is JsonValue target && target.TryGetValue<long>(out _) && PodSpecValidation.PortProblem(target) is { } targetProblem)
+        if (port["targetPort"] is JsonValue target && target.Integer() is not null && PodSpecValidation.PortProblem(target) is { } targetProblem)
         {
             yield return Invalid($"{path}.targetPort", target, targetProblem);
         }

@@ -83,6 +83,14 @@ internal static class FieldErrors
         return $"v1.LabelSelectorRequirement{{Key:{Quote(r["key"]?.ToString() ?? "")}, Operator:{Quote(r["operator"]?.ToString() ?? "")}, Values:{values}}}";
     }
 
+    /// <summary>
+    /// An integral JSON number whatever backs the node (parsed element, or an int/long set in code); null otherwise.
+    /// <c>JsonValue.TryGetValue&lt;long&gt;</c> alone fails for values created from an <c>int</c>.
+    /// </summary>
+    public static long? Integer(this JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     public static string Quote(string text) => JsonSerializer.Serialize(text, QuoteOptions);
 
     public static string Format(long number) => number.ToString(CultureInfo.InvariantCulture);

@@ -40,7 +40,7 @@ internal static class PodSpecValidation
             yield return Required($"{path}.containers");
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var list in new[] { "initContainers", "containers" })
+        foreach (var list in new[] { "containers", "initContainers" }) // upstream order: init names clash with regular ones
         {
             var index = 0;
             foreach (var container in (spec[list] as JsonArray ?? []).OfType<JsonObject>())
@@ -55,11 +55,11 @@ internal static class PodSpecValidation
         {
             yield return cause;
         }
-        if (spec["terminationGracePeriodSeconds"] is JsonValue grace && grace.TryGetValue<long>(out var seconds) && seconds < 0)
+        if (spec["terminationGracePeriodSeconds"] is JsonValue grace && grace.Integer() is < 0)
         {
             yield return Invalid($"{path}.terminationGracePeriodSeconds", grace, "must be greater than or equal to 0");
         }
-        if (spec["activeDeadlineSeconds"] is JsonValue deadline && (!deadline.TryGetValue<long>(out var d) || d < 1))
+        if (spec["activeDeadlineSeconds"] is JsonValue deadline && deadline.Integer() is null or < 1)
         {
             yield return Invalid($"{path}.activeDeadlineSeconds", deadline, "must be between 1 and 2147483647, inclusive");
         }
@@ -145,7 +145,7 @@ internal static class PodSpecValidation
 
     /// <summary>apimachinery's <c>IsValidPortNum</c>.</summary>
     public static string? PortProblem(JsonNode? port) =>
-        port is JsonValue v && v.TryGetValue<long>(out var n) && n is >= 1 and <= 65535 ? null : "must be between 1 and 65535, inclusive";
+        port.Integer() is >= 1 and <= 65535 ? null : "must be between 1 and 65535, inclusive";
 
     private static IEnumerable<StatusCause> ValidateEnv(JsonObject container, string path)
     {

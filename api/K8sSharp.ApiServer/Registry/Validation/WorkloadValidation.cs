@@ -55,7 +55,7 @@ internal static class WorkloadValidation
     {
         foreach (var field in fields)
         {
-            if (spec[field] is JsonValue value && value.TryGetValue<long>(out var n) && n < 0)
+            if (spec[field] is JsonValue value && value.Integer() is < 0)
             {
                 yield return Invalid($"{path}.{field}", value, "must be greater than or equal to 0");
             }
