@@ -11,7 +11,14 @@ internal static class StrategyFactory
     {
         ("", "namespaces") => new NamespaceStrategy(resource),
         ("", "secrets") => new SecretStrategy(resource),
-        ("", "services") => new NamedStrategy(resource, Names.Label1035),
+        ("", "services") => new ServiceStrategy(resource),
+        ("", "pods") => new PodStrategy(resource),
+        ("", "configmaps") => new ConfigMapStrategy(resource),
+        ("", "persistentvolumeclaims" or "persistentvolumes") => new ClaimStrategy(resource),
+        ("", "replicationcontrollers" or "podtemplates") => new WorkloadStrategy(resource),
+        ("apps", "deployments" or "replicasets" or "daemonsets" or "statefulsets") => new WorkloadStrategy(resource),
+        ("batch", "jobs") => new JobStrategy(resource),
+        ("batch", "cronjobs") => new CronJobStrategy(resource),
         _ when PathSegmentNamedGroups.Contains(resource.Group) => new NamedStrategy(resource, Names.PathSegment),
         _ => new GenericStrategy(resource),
     };
