@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Endpoints;
 using K8sSharp.ApiServer.Registry;
+using K8sSharp.ApiServer.Registry.Allocation;
 using K8sSharp.ApiServer.Security;
 using K8sSharp.ApiServer.Storage;
 using K8sSharp.ApiServer.Watching;
@@ -43,11 +44,11 @@ internal static class ApiServerHost
         return app;
     }
 
-    /// <summary>Waits for the watch cache, then creates the system objects; call before serving.</summary>
-    public static async Task InitializeAsync(WebApplication app, CancellationToken ct)
+    /// <summary>Waits for the watch cache, then creates the system objects, which point at the given address and port.</summary>
+    public static async Task InitializeAsync(WebApplication app, string advertiseAddress, int securePort, CancellationToken ct)
     {
         await app.Services.GetRequiredService<CachedStorage>().WaitReadyAsync(ct);
-        await SystemObjects.EnsureAsync(app.Services.GetRequiredService<StoreRegistry>(), ct);
+        await SystemObjects.EnsureAsync(app.Services.GetRequiredService<StoreRegistry>(), advertiseAddress, securePort, ct);
     }
 
     private static void AddServices(IServiceCollection services, ServerOptions options, ClusterPki pki)
@@ -70,6 +71,7 @@ internal static class ApiServerHost
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<Authentication>();
         services.AddSingleton<StatusErrors>();
+        services.AddHostedService(sp => new AllocationRepair(sp.GetRequiredService<StoreRegistry>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<ILogger<AllocationRepair>>()));
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, ClusterPki pki)

@@ -37,7 +37,9 @@ internal sealed partial class ResourceStore
             try
             {
                 var deleted = await storage.DeleteAsync(key, stored.ModRevision, ct);
-                return (Decode(deleted.Value, deleted.ModRevision), true);
+                var last = Decode(deleted.Value, deleted.ModRevision);
+                await (Hooks?.AfterDeleteAsync(last, ct) ?? Task.CompletedTask);
+                return (last, true);
             }
             catch (StorageException e) when (e.Kind is StorageErrorKind.Conflict or StorageErrorKind.NotFound)
             {

@@ -35,6 +35,9 @@ internal sealed partial class ResourceStore
 
     public ApiResource Resource { get; }
 
+    /// <summary>The kind's write hooks, set once when the registry builds the store.</summary>
+    public IStoreHooks? Hooks { get; init; }
+
     public IResourceStrategy Strategy { get; }
 
     public async Task<JsonObject> GetAsync(string? ns, string name, CancellationToken ct)
@@ -53,7 +56,23 @@ internal sealed partial class ResourceStore
         {
             await EnsureNamespaceAcceptsWritesAsync(ns!, name, ct);
         }
-        if (options.DryRun)
+        var finish = Hooks is null ? null : await Hooks.BeginCreateAsync(obj, options.DryRun, ct);
+        var stored = false;
+        try
+        {
+            var created = await StoreCreatedAsync(ns, name, obj, options.DryRun, ct);
+            stored = true;
+            return created;
+        }
+        finally
+        {
+            await (finish?.Invoke(stored) ?? Task.CompletedTask);
+        }
+    }
+
+    private async Task<JsonObject> StoreCreatedAsync(string? ns, string name, JsonObject obj, bool dryRun, CancellationToken ct)
+    {
+        if (dryRun)
         {
             if (await storage.GetAsync(keys.Key(ns, name), ct) is not null)
             {
@@ -108,7 +127,7 @@ internal sealed partial class ResourceStore
             strategy.PrepareForUpdate(updated, current);
             BumpGenerationIfSpecChanged(updated, current, strategy);
             ThrowIfInvalid(updated, strategy.ValidateUpdate(updated, current));
-            var result = await WriteUpdateAsync(key, updated, current, stored, dryRun, ct);
+            var result = await WriteUpdateWithHooksAsync(key, updated, current, stored, dryRun, ct);
             if (result is not null)
             {
                 return result;
@@ -117,6 +136,21 @@ internal sealed partial class ResourceStore
             {
                 throw ApiException.StaleObject(Resource.Group, Resource.Name, name);
             }
+        }
+    }
+
+    private async Task<JsonObject?> WriteUpdateWithHooksAsync(string key, JsonObject updated, JsonObject current, StoredValue stored, bool dryRun, CancellationToken ct)
+    {
+        var finish = Hooks is null || updated.IsBeingDeleted() ? null : await Hooks.BeginUpdateAsync(updated, current, dryRun, ct);
+        JsonObject? result = null;
+        try
+        {
+            result = await WriteUpdateAsync(key, updated, current, stored, dryRun, ct);
+            return result;
+        }
+        finally
+        {
+            await (finish?.Invoke(result is not null) ?? Task.CompletedTask);
         }
     }
 
@@ -167,7 +201,9 @@ internal sealed partial class ResourceStore
         try
         {
             var deleted = await storage.DeleteAsync(key, stored.ModRevision, ct);
-            return Decode(deleted.Value, deleted.ModRevision);
+            var last = Decode(deleted.Value, deleted.ModRevision);
+            await (Hooks?.AfterDeleteAsync(last, ct) ?? Task.CompletedTask);
+            return last;
         }
         catch (StorageException e) when (e.Kind == StorageErrorKind.Conflict)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry.Allocation;
 using K8sSharp.ApiServer.Registry.Conversion;
 using K8sSharp.ApiServer.Registry.Strategies;
 using K8sSharp.ApiServer.Storage;
@@ -15,7 +16,17 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     public ApiCatalog Catalog { get; } = catalog;
 
     public ResourceStore For(ApiResource resource) =>
-        stores.GetOrAdd(resource, r => new ResourceStore(r, StrategyFactory.For(r), storage, time, GetNamespaceAsync, StorageLayout.For(r, Catalog)));
+        stores.GetOrAdd(resource, r => new ResourceStore(r, StrategyFactory.For(r), storage, time, GetNamespaceAsync, StorageLayout.For(r, Catalog))
+        {
+            Hooks = HooksFor(r),
+        });
+
+    /// <summary>The raw storage, for allocations kept outside any resource (node ports).</summary>
+    public IStorage Storage => storage;
+
+    private ServiceAllocator? HooksFor(ApiResource resource) => resource is { Group: "", Name: "services" }
+        ? new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage))
+        : null;
 
     public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
 

@@ -29,11 +29,12 @@ public class ApiServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = ApiServerHost.Build(new ServerOptions(dataDirectory, "memory", string.Empty, 0, "127.0.0.1"), Configure);
-        await ApiServerHost.InitializeAsync(app, CancellationToken.None);
+        var options = new ServerOptions(dataDirectory, "memory", string.Empty, 0, "127.0.0.1");
+        app = ApiServerHost.Build(options, Configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
+        await ApiServerHost.InitializeAsync(app, "127.0.0.1", BaseAddress.Port, CancellationToken.None);
         Client = CreateClient(withCertificate: true);
     }
 
