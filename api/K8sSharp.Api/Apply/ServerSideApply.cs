@@ -21,16 +21,37 @@ public static class ServerSideApply
     public static ApplyResult Apply(JsonObject? live, JsonObject applied, string manager, bool force, JsonObject? schema, SchemaIndex schemas, DateTimeOffset now) =>
         Apply(live, applied, manager, force, new FieldManagerContext(schema, schemas, now));
 
+    /// <remarks>For the manager <c>kubectl</c>, the client-side apply bridge applies (see <see cref="LastApplied"/>).</remarks>
     public static ApplyResult Apply(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
     {
         ArgumentNullException.ThrowIfNull(applied);
         ArgumentNullException.ThrowIfNull(context);
+        if (manager != LastApplied.KubectlManager)
+        {
+            return ApplyCore(live, applied, manager, force, context);
+        }
+        ApplyResult result;
+        try
+        {
+            result = ApplyCore(live, applied, manager, force, context);
+        }
+        catch (ApplyConflictException e) when (LastApplied.AllowsConflicts(live, e.Conflicts, context))
+        {
+            result = ApplyCore(live, applied, manager, force: true, context);
+        }
+        LastApplied.Update(live, result.Object, applied);
+        return result with { Changed = result.Changed || !JsonNode.DeepEquals(result.Object["metadata"]?["annotations"], live?["metadata"]?["annotations"]) };
+    }
+
+    private static ApplyResult ApplyCore(JsonObject? live, JsonObject applied, string manager, bool force, FieldManagerContext context)
+    {
         var type = context.Type;
         var entries = ReadLive(live);
         var appliedSet = FieldSet.FromObject(applied, context.Schema, context.Schemas);
         var owned = appliedSet.RecursiveDifference(context.Reset);
         var before = ManagedFields.WithoutManagedFields(live) ?? new JsonObject();
-        var merged = (JsonObject)ObjectMerger.Merge(before, applied, type)!;
+        // Merged onto live itself (managedFields included) so that the field keeps its place in metadata.
+        var merged = (JsonObject)ObjectMerger.Merge(live ?? [], applied, type)!;
         var previous = entries.Find(e => e.Manager == manager && e.IsApply && (e.Subresource ?? "") == (context.Subresource ?? ""));
         var others = entries.Where(e => !ReferenceEquals(e, previous)).ToList();
         if (previous is not null)
@@ -38,7 +59,7 @@ public static class ServerSideApply
             var stillOwned = others.Aggregate(owned, (set, e) => set.Union(e.Fields));
             Pruner.Prune(merged, previous.Fields, stillOwned, type);
         }
-        var comparison = ObjectComparer.Compare(before, merged, type).Without(context.Reset);
+        var comparison = ObjectComparer.Compare(before, ManagedFields.WithoutManagedFields(merged)!, type).Without(context.Reset);
         var changed = comparison.Changed;
         var conflicts = others.SelectMany(e => e.Fields.Intersection(changed).Paths().Select(p => new ApplyConflict(e, p))).ToList();
         if (conflicts.Count > 0 && !force)
