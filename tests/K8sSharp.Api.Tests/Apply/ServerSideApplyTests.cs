@@ -165,4 +165,31 @@ public class ServerSideApplyTests
         var entry = Json.Text(Apply(null, applied).Object["metadata"]!["managedFields"]![0]!["fieldsV1"]!);
         entry.Should().Contain("""k:{\"containerPort\":80,\"protocol\":\"TCP\"}""");
     }
+
+    [Fact]
+    public void KubectlMayTakeOverFieldsItsClientSideApplyAnnotationLists()
+    {
+        var live = Deployment();
+        live["metadata"]!["annotations"] = new JsonObject { ["kubectl.kubernetes.io/last-applied-configuration"] = Json.Text(Deployment()) };
+        ManagedFields.UpdateForWrite(null, live, "kubectl-client-side-apply", new FieldManagerContext(Schema, SchemaIndex.BuiltIn, T0));
+
+        var result = Apply(live, Deployment(replicas: 4)).Object;
+
+        result["spec"]!["replicas"]!.GetValue<int>().Should().Be(4);
+        var annotation = result["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>();
+        JsonNode.Parse(annotation)!["spec"]!["replicas"]!.GetValue<int>().Should().Be(4);
+        var act = () => Apply(live, Deployment(replicas: 4), manager: "helm");
+        act.Should().Throw<ApplyConflictException>();
+    }
+
+    [Fact]
+    public void StatusIsNotOwnedWhenItIsReset()
+    {
+        var applied = Deployment();
+        applied["status"] = JsonNode.Parse("""{"replicas":1}""");
+        var context = new FieldManagerContext(Schema, SchemaIndex.BuiltIn, T0, FieldSet.Of([PathElement.Field("status")]));
+        var result = ServerSideApply.Apply(null, applied, "kubectl", false, context).Object;
+
+        Entries(result).Single()!["fieldsV1"]!.AsObject().ContainsKey("f:status").Should().BeFalse();
+    }
 }
