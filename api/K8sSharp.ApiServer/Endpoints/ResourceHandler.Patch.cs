@@ -11,13 +11,22 @@ internal sealed partial class ResourceHandler
 {
     /// <summary>
     /// PATCH with JSON patch, merge patch or strategic merge patch onto the current object, then the same update
-    /// path as PUT. Server-side apply is not implemented yet and is refused with 415, which kubectl reports as
-    /// "Server-side apply not available on the server".
+    /// path as PUT, recording an Update entry in managedFields for the request's field manager. Server-side apply
+    /// (<c>application/apply-patch+yaml</c>) goes to <see cref="ApplyAsync"/>.
     /// </summary>
     private async Task PatchAsync(HttpContext context, ResourceStore store, string? ns, string name, IResourceStrategy strategy, CancellationToken ct)
     {
         var output = Negotiation.For(context.Request, tableAllowed: false);
         var mediaType = MediaTypes.Essence(context.Request.ContentType);
+        if (mediaType == MediaTypes.ApplyPatch)
+        {
+            await ApplyAsync(context, store, ns, name, strategy, ct);
+            return;
+        }
+        if (context.Request.Get("force") is not null)
+        {
+            throw ApiException.Invalid("meta.k8s.io", "PatchOptions", "", [new StatusCause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force")]);
+        }
         if (mediaType is not MediaTypes.JsonPatch and not MediaTypes.MergePatch and not MediaTypes.StrategicMergePatch)
         {
             throw ApiException.UnsupportedMediaType(mediaType);
@@ -32,7 +41,7 @@ internal sealed partial class ResourceHandler
             }
             decoder.Validate(context, patched, store.Resource.Gvk, []);
             return patched;
-        }, ct);
+        }, ct, fieldManager: context.Request.FieldManager());
         await ResponseWriter.WriteAsync(context, 200, updated, output.Format, ct);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using K8sSharp.Api.Apply;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry.Conversion;
@@ -50,6 +51,10 @@ internal sealed partial class ResourceStore
     {
         PrepareMetadataForCreate(obj, ns);
         Strategy.PrepareForCreate(obj);
+        if (options.FieldManager is { } manager)
+        {
+            ManagedFields.UpdateForWrite(null, obj, manager, FieldManagerContext(Strategy));
+        }
         ThrowIfInvalid(obj, Strategy.Validate(obj));
         var name = obj.Name()!;
         if (Resource.Namespaced)
@@ -98,7 +103,7 @@ internal sealed partial class ResourceStore
     public Task<JsonObject> UpdateAsync(string? ns, string name, JsonObject obj, WriteOptions options, IResourceStrategy strategy, CancellationToken ct)
     {
         var expected = ParseResourceVersion(obj.ResourceVersion());
-        return GuaranteedUpdateAsync(ns, name, expected, options.DryRun, strategy, _ => obj.DeepClone().AsObject(), ct);
+        return GuaranteedUpdateAsync(ns, name, expected, options.DryRun, strategy, _ => obj.DeepClone().AsObject(), ct, fieldManager: options.FieldManager);
     }
 
     /// <summary>
@@ -106,8 +111,10 @@ internal sealed partial class ResourceStore
     /// its revision; retries on a lost race unless the caller pinned <paramref name="expectedRevision"/>.
     /// </summary>
     /// <param name="systemWrite">A write by the server itself (deletion bookkeeping) that may set fields clients cannot.</param>
+    /// <param name="fieldManager">The manager a client write is recorded for in managedFields (an Update entry); null
+    /// when the caller tracks ownership itself (server-side apply) or for system writes.</param>
     public async Task<JsonObject> GuaranteedUpdateAsync(string? ns, string name, long expectedRevision, bool dryRun,
-        IResourceStrategy strategy, Func<JsonObject, JsonObject> mutate, CancellationToken ct, bool systemWrite = false)
+        IResourceStrategy strategy, Func<JsonObject, JsonObject> mutate, CancellationToken ct, bool systemWrite = false, string? fieldManager = null)
     {
         var key = keys.Key(ns, name);
         for (var attempt = 0; ; attempt++)
@@ -126,6 +133,10 @@ internal sealed partial class ResourceStore
             updated.Metadata().Remove("resourceVersion");
             strategy.PrepareForUpdate(updated, current);
             BumpGenerationIfSpecChanged(updated, current, strategy);
+            if (fieldManager is not null && !systemWrite)
+            {
+                ManagedFields.UpdateForWrite(current, updated, fieldManager, FieldManagerContext(strategy));
+            }
             ThrowIfInvalid(updated, strategy.ValidateUpdate(updated, current));
             var result = await WriteUpdateWithHooksAsync(key, updated, current, stored, dryRun, ct);
             if (result is not null)
@@ -268,6 +279,22 @@ internal sealed partial class ResourceStore
             .Concat(current.Where(p => p.Key is not "metadata" and not "status" && !updated.ContainsKey(p.Key)))
             .Any(p => !JsonNode.DeepEquals(updated[p.Key], current[p.Key]));
         updated.Metadata()["generation"] = changed ? generation + 1 : generation;
+    }
+
+    /// <summary>
+    /// How writes through <paramref name="strategy"/> track ownership: the kind's schema, and the reset fields of the
+    /// endpoint (upstream's ResetFieldsStrategy): the main resource of a kind with a status subresource does not own
+    /// <c>.status</c>, the status subresource does not own <c>.spec</c>.
+    /// </summary>
+    public FieldManagerContext FieldManagerContext(IResourceStrategy strategy)
+    {
+        var schema = SchemaIndex.BuiltIn.ForKind(Resource.Gvk);
+        if (strategy is StatusStrategy)
+        {
+            return new(schema, SchemaIndex.BuiltIn, time.GetUtcNow(), FieldSet.Of([PathElement.Field("spec")]), "status");
+        }
+        var reset = Resource.HasSubresource("status") ? FieldSet.Of([PathElement.Field("status")]) : null;
+        return new(schema, SchemaIndex.BuiltIn, time.GetUtcNow(), reset);
     }
 
     private async Task EnsureNamespaceAcceptsWritesAsync(string ns, string name, CancellationToken ct)
