@@ -51,6 +51,8 @@ public sealed partial class EventRecorder : IAsyncDisposable
         try
         {
             var now = time.GetUtcNow().UtcDateTime;
+            // first/lastTimestamp are metav1.Time: RFC 3339 with whole seconds on the wire.
+            var stamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
             var reference = Reference(obj);
             var ev = new Corev1Event
             {
@@ -68,8 +70,8 @@ public sealed partial class EventRecorder : IAsyncDisposable
                 Source = source,
                 ReportingComponent = source.Component,
                 ReportingInstance = source.Host ?? string.Empty,
-                FirstTimestamp = now,
-                LastTimestamp = now,
+                FirstTimestamp = stamp,
+                LastTimestamp = stamp,
                 Count = 1,
             };
             if (!pending.Writer.TryWrite(ev))
