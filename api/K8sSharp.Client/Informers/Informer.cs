@@ -85,7 +85,7 @@ public sealed partial class Informer<T> : IInformer
         }
     }
 
-    /// <summary>Lists and watches until cancelled; never throws except for cancellation being observed as completion.</summary>
+    /// <summary>Lists and watches until cancelled, then returns normally; failures are logged and retried, never thrown.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var resync = StartResync(cancellationToken);
