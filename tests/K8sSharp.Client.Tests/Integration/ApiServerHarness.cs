@@ -55,8 +55,9 @@ public sealed class ApiServerHarness : IAsyncLifetime
         app = ApiServerHost.Build(
             new ServerOptions(dataDirectory, "memory", string.Empty, port, "127.0.0.1"),
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-        await ApiServerHost.InitializeAsync(app, CancellationToken.None);
         await app.StartAsync();
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        await ApiServerHost.InitializeAsync(app, "127.0.0.1", bound, CancellationToken.None);
     }
 
     private async Task StopAsync()
