@@ -118,8 +118,13 @@ internal sealed record ServiceAccountClaims(string Issuer, IReadOnlyList<string>
         _ => [],
     };
 
-    private static DateTimeOffset? UnixTime(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<double>(out var seconds) && seconds is >= -62135596800 and <= 253402300799
-            ? DateTimeOffset.FromUnixTimeSeconds((long)seconds)
+    /// <summary>A NumericDate (seconds, possibly fractional); works for parsed JSON and for values set in code.</summary>
+    private static DateTimeOffset? UnixTime(JsonNode? node)
+    {
+        double? seconds = node is not JsonValue value ? null
+            : value.TryGetValue<long>(out var whole) ? whole
+            : value.TryGetValue<double>(out var fractional) ? fractional
             : null;
+        return seconds is >= -62135596800 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds((long)seconds.Value) : null;
+    }
 }
