@@ -12,7 +12,7 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
 internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas,
-    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, TimeProvider time)
+    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, TokenRequestHandler tokenRequests, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
@@ -69,6 +69,9 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
                 return;
             case "binding" when store.Resource is { Group: "", Name: "pods" }:
                 await bindings.HandleAsync(context, ns!, info.Name, ct);
+                return;
+            case "token" when store.Resource is { Group: "", Name: "serviceaccounts" }:
+                await tokenRequests.HandleAsync(context, store, ns!, info.Name!, ct);
                 return;
             case not "status":
                 throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");

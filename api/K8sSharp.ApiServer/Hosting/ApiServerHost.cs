@@ -35,6 +35,7 @@ internal static class ApiServerHost
         var storage = app.Services.GetRequiredService<CachedStorage>();
         app.UseMiddleware<StatusErrors>();
         app.UseMiddleware<Authentication>();
+        IssuerDiscovery.Map(app, app.Services.GetRequiredService<ServiceAccountKeys>());
         SystemEndpoints.Map(app, app.Services.GetRequiredService<DiscoveryDocuments>(), () => storage.WaitReadyAsync().IsCompletedSuccessfully);
         var router = app.Services.GetRequiredService<ApiRouter>();
         app.Map("/api/{**rest}", router.RouteAsync);
@@ -55,6 +56,9 @@ internal static class ApiServerHost
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(pki);
+        services.AddSingleton(_ => ServiceAccountKeys.LoadOrCreate(pki.Directory));
+        services.AddSingleton<ServiceAccountTokens>();
+        services.AddSingleton<TokenRequestHandler>();
         services.AddSingleton(ApiCatalog.BuiltIn);
         services.AddSingleton(SchemaIndex.BuiltIn);
         services.AddSingleton<IStorage>(_ => options.Storage == "memory" ? new MemoryStorage() : new EtcdStorage(options.EtcdServers));
