@@ -1,0 +1,29 @@
+namespace K8sSharp.Bench;
+
+/// <summary>The scenarios of one run. Every API object lives in namespaces named after the run, every raw etcd key under /bench/&lt;run&gt;/; both are removed at the end.</summary>
+internal sealed partial class Scenarios(Cluster cluster, BenchOptions options, Report report, string run)
+{
+    private readonly string etcdPrefix = $"/bench/{run}/";
+    private readonly List<string> namespaces = [];
+
+    private int Scale(int n) => Math.Max(1, (int)(n * options.Scale));
+
+    private static Summary Of(IEnumerable<LoadResult> results, Func<LoadResult, double> metric) => new([.. results.Select(metric)]);
+
+    public async Task CleanUpAsync()
+    {
+        foreach (var ns in namespaces)
+        {
+            try
+            {
+                await cluster.DeleteNamespaceAsync(ns);
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"    cleanup: deleting namespace {ns} failed: {e.Message}");
+            }
+        }
+        await cluster.DeletePrefixAsync(etcdPrefix);
+        Console.WriteLine($"==> cleaned up: {namespaces.Count} namespaces deleted (their objects go with them), etcd prefix {etcdPrefix} removed");
+    }
+}
