@@ -3,10 +3,10 @@ using System.Globalization;
 namespace K8sSharp.Bench;
 
 /// <summary>Command line: --etcd URL --api URL --data-dir DIR [--apiserver-pid N] [--apiserver-dll PATH] [--cold-port N]
-/// [--reps 3] [--scale 1.0] [--list-size 10000] [--watchers N] [--changes N] [--results DIR] [--only a,b].</summary>
+/// [--reps 3] [--scale 1.0] [--list-size 10000] [--watchers N] [--changes N] [--budget SECONDS per side per repetition] [--results DIR] [--only a,b].</summary>
 internal sealed record BenchOptions(
     string EtcdUrl, string ApiUrl, string DataDir, int? ApiServerPid, string? ApiServerDll, int ColdPort,
-    int Reps, double Scale, int ListSize, int Watchers, int Changes, string ResultsDir, HashSet<string>? Only)
+    int Reps, double Scale, int ListSize, int Watchers, int Changes, double BudgetSeconds, string ResultsDir, HashSet<string>? Only)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -27,8 +27,9 @@ internal sealed record BenchOptions(
             Int("reps", 3),
             double.Parse(Get("scale", "1"), CultureInfo.InvariantCulture),
             Int("list-size", 10000),
-            Int("watchers", 250),
-            Int("changes", 250),
+            Int("watchers", 200),
+            Int("changes", 200),
+            double.Parse(Get("budget", "12"), CultureInfo.InvariantCulture),
             Get("results", "bench/results"),
             v.TryGetValue("only", out var only) ? [.. only.Split(',')] : null);
     }

@@ -13,7 +13,8 @@ var options = BenchOptions.Parse(args);
 var run = "bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 var environment = $"Run {run} on {Environment.ProcessorCount} cores ({Environment.OSVersion}, .NET {Environment.Version}); " +
     $"API {options.ApiUrl} over TLS HTTP/2 with the admin client certificate; etcd {options.EtcdUrl} through dotnet-etcd's raw KV/Watch stubs on one gRPC channel; " +
-    $"{options.Reps} repetitions, baseline and ours interleaved per repetition; scale {options.Scale.ToString(CultureInfo.InvariantCulture)}.";
+    $"{options.Reps} repetitions, baseline and ours interleaved per repetition; scale {options.Scale.ToString(CultureInfo.InvariantCulture)}, " +
+    $"at most {options.BudgetSeconds.ToString(CultureInfo.InvariantCulture)} s per side per repetition; load average at start {File.ReadAllText("/proc/loadavg").Trim()}.";
 Console.WriteLine("==> " + environment);
 var report = new Report(run, environment);
 using var cluster = new Cluster(options);
@@ -68,6 +69,7 @@ foreach (var missing in new[] { "scheduling throughput", "proxy sync (service ch
 {
     report.Note($"{missing}: not measurable yet (no such component).");
 }
+report.Note($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()} (other processes on the same 2 cores skew both sides).");
 report.PrintTable();
 report.Write(options.ResultsDir);
 return failed ? 1 : 0;

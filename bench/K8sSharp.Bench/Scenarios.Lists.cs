@@ -69,7 +69,7 @@ internal sealed partial class Scenarios
         await Measure($"list {count} pods, pages of 500", "etcd range/500", Goal.AtMost(1.0), iterations,
             () => EtcdPagesAsync(prefix), () => ApiPagesAsync($"/api/v1/namespaces/{ns}/pods?limit=500"));
         // Label-selected: 100 of them. Baseline: a raw range of 100 keys (the same amount of data).
-        await Measure($"list label-selected 100 of {count}", "etcd range 100", Goal.Absolute(20, "ms"), Scale(60),
+        await Measure($"list label-selected 100 of {count}", "etcd range 100", Goal.Absolute(20, "ms"), Scale(40),
             async () => (await cluster.Kv.RangeAsync(new RangeRequest { Key = Cluster.Key(prefix), RangeEnd = Cluster.PrefixEnd(prefix), Limit = 100 })).Kvs.Count,
             async () => await cluster.GetDrainAsync(cluster.Api, $"/api/v1/namespaces/{ns}/pods?labelSelector=bench-selected%3Dyes"), p99: true);
     }
@@ -82,8 +82,8 @@ internal sealed partial class Scenarios
         var o = new List<LoadResult>();
         for (var rep = 1; rep <= options.Reps; rep++)
         {
-            b.Add(await Load.RunAsync(iterations, 1, _ => baseline()));
-            o.Add(await Load.RunAsync(iterations, 1, _ => ours()));
+            b.Add(await Load.RunAsync(iterations, 1, _ => baseline(), Budget));
+            o.Add(await Load.RunAsync(iterations, 1, _ => ours(), Budget));
         }
         if (p99)
         {

@@ -30,8 +30,8 @@ internal sealed partial class Scenarios
                     var bodies = Enumerable.Range(0, count).Select(i => kind == "Pod" ? Payloads.Pod(ns, $"o{i}") : Payloads.ConfigMap(ns, $"o{i}")).ToArray();
                     var values = bodies.Select(ByteString.CopyFrom).ToArray();
                     var prefix = $"{etcdPrefix}{resource}-{inFlight}-r{rep}/";
-                    baseline.Add(await Load.RunAsync(count, inFlight, i => cluster.PutAsync(prefix + "o" + i, values[i])));
-                    ours.Add(await Load.RunAsync(count, inFlight, i => cluster.PostAsync($"/api/v1/namespaces/{ns}/{resource}", bodies[i])));
+                    baseline.Add(await Load.RunAsync(count, inFlight, i => cluster.PutAsync(prefix + "o" + i, values[i]), Budget));
+                    ours.Add(await Load.RunAsync(count, inFlight, i => cluster.PostAsync($"/api/v1/namespaces/{ns}/{resource}", bodies[i]), Budget));
                 }
                 var name = $"create {kind} ({Payloads.SizeOf(kind)}), {inFlight} in flight";
                 report.Add(new Row(name, "ops/s", "ops/s", "etcd put", Of(baseline, r => r.OpsPerSecond), Of(ours, r => r.OpsPerSecond), Goal.AtLeast(0.5)));
@@ -61,9 +61,9 @@ internal sealed partial class Scenarios
         var ours = new List<LoadResult>();
         for (var rep = 1; rep <= options.Reps; rep++)
         {
-            etcd.Add(await Load.RunAsync(count, 64, async _ => await cluster.Kv.RangeAsync(request)));
-            kestrel.Add(await Load.RunAsync(count, 64, _ => cluster.GetDrainAsync(constantClient, "/constant")));
-            ours.Add(await Load.RunAsync(count, 64, _ => cluster.GetDrainAsync(cluster.Api, path)));
+            etcd.Add(await Load.RunAsync(count, 64, async _ => await cluster.Kv.RangeAsync(request), Budget));
+            kestrel.Add(await Load.RunAsync(count, 64, _ => cluster.GetDrainAsync(constantClient, "/constant"), Budget));
+            ours.Add(await Load.RunAsync(count, 64, _ => cluster.GetDrainAsync(cluster.Api, path), Budget));
         }
         var scenario = $"get one Pod ({body.Length} B), 64 in flight";
         report.Add(new Row(scenario, "ops/s", "ops/s", "etcd get", Of(etcd, r => r.OpsPerSecond), Of(ours, r => r.OpsPerSecond), Goal.AtLeast(0.6)));

@@ -6,6 +6,9 @@ internal sealed partial class Scenarios(Cluster cluster, BenchOptions options, R
     private readonly string etcdPrefix = $"/bench/{run}/";
     private readonly List<string> namespaces = [];
 
+    /// <summary>Time limit of one side of one repetition; a slow path then counts fewer operations (latencies stay honest).</summary>
+    private TimeSpan Budget => TimeSpan.FromSeconds(options.BudgetSeconds);
+
     private int Scale(int n) => Math.Max(1, (int)(n * options.Scale));
 
     private static Summary Of(IEnumerable<LoadResult> results, Func<LoadResult, double> metric) => new([.. results.Select(metric)]);

@@ -28,24 +28,29 @@ internal sealed record LoadResult(int Operations, double Seconds, double[] Laten
 /// <summary>Closed-loop load: <c>concurrency</c> workers run operations 0..count-1, each timed on its own.</summary>
 internal static class Load
 {
-    public static async Task<LoadResult> RunAsync(int count, int concurrency, Func<int, Task> operation)
+    /// <summary>Runs until <paramref name="count"/> operations are done or, with a <paramref name="budget"/>, until it is spent (then fewer are counted).</summary>
+    public static async Task<LoadResult> RunAsync(int count, int concurrency, Func<int, Task> operation, TimeSpan? budget = null)
     {
         var latencies = new double[count];
         var next = -1;
+        var done = 0;
         var started = Stopwatch.GetTimestamp();
+        var deadline = budget is { } b ? started + (long)(b.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
             await Task.Yield();
             int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            while (Stopwatch.GetTimestamp() < deadline && (i = Interlocked.Increment(ref next)) < count)
             {
                 var t0 = Stopwatch.GetTimestamp();
                 await operation(i);
                 latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                Interlocked.Increment(ref done);
             }
         }).ToArray();
         await Task.WhenAll(workers);
-        return new LoadResult(count, Stopwatch.GetElapsedTime(started).TotalSeconds, latencies);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new LoadResult(done, seconds, done == count ? latencies : latencies.Where(l => l > 0).ToArray());
     }
 }
 
