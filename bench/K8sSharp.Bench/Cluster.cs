@@ -20,7 +20,8 @@ internal sealed class Cluster : IDisposable
     public Cluster(BenchOptions options)
     {
         Options = options;
-        etcd = new EtcdClient(options.EtcdUrl);
+        // gRPC caps received messages at 4 MB by default; a range of 10k pods is ~45 MB.
+        etcd = new EtcdClient(options.EtcdUrl, configureChannelOptions: o => o.MaxReceiveMessageSize = null);
         var connection = etcd.GetConnection();
         Kv = connection.KVClient;
         Watch = connection.WatchClient;
