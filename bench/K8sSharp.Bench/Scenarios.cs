@@ -26,7 +26,29 @@ internal sealed partial class Scenarios(Cluster cluster, BenchOptions options, R
                 Console.WriteLine($"    cleanup: deleting namespace {ns} failed: {e.Message}");
             }
         }
+        // Namespace deletion empties the namespace asynchronously; wait for it, or stopping the server leaves the
+        // namespaces Terminating with their objects in etcd.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        var remaining = namespaces.ToList();
+        while (remaining.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            var gone = new List<string>();
+            foreach (var ns in remaining)
+            {
+                using var response = await cluster.Api.GetAsync(new Uri($"/api/v1/namespaces/{ns}", UriKind.Relative));
+                if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    gone.Add(ns);
+                }
+            }
+            remaining.RemoveAll(gone.Contains);
+        }
+        if (remaining.Count > 0)
+        {
+            report.Note($"cleanup: {remaining.Count} namespaces were still Terminating after 180 s: {string.Join(", ", remaining)}");
+        }
         await cluster.DeletePrefixAsync(etcdPrefix);
-        Console.WriteLine($"==> cleaned up: {namespaces.Count} namespaces deleted (their objects go with them), etcd prefix {etcdPrefix} removed");
+        Console.WriteLine($"==> cleaned up: {namespaces.Count - remaining.Count} of {namespaces.Count} namespaces gone, etcd prefix {etcdPrefix} removed");
     }
 }
