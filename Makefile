@@ -2,13 +2,14 @@
 #   make run          build and run a single-node cluster in the foreground (Ctrl-C stops it)
 #   make up / down    the same, detached / stop it (state stays in .k8ssharp/)
 #   make test         every test: dotnet test, then the conformance scenarios against `make up`
+#   make bench        API-server benchmarks vs baselines measured in the same run (bench/README.md)
 # Ports can be moved with K8SSHARP_ETCD_PORT (2379), K8SSHARP_API_PORT (6443).
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build up down run status test conformance clean reset
+.PHONY: help tools build up down run status test conformance bench clean reset
 
 help:
 	@echo "K8sSharp targets:"
@@ -17,6 +18,7 @@ help:
 	@echo "  make down         stop what 'make up' started (state stays in .k8ssharp/)"
 	@echo "  make status       show which components run"
 	@echo "  make test         dotnet tests + conformance scenarios + restart check; ends with 'N passed, M failed'"
+	@echo "  make bench        benchmarks vs raw etcd/Kestrel baselines, 3 reps, ratios (bench/results/latest.md)"
 	@echo "  make conformance  only the scenarios, against the running cluster (SCENARIOS='watch errors' for some)"
 	@echo "  make tools        install etcd, unzip and the pinned kubectl 1.35.2 / helm 4.1.4 (.k8ssharp/bin/)"
 	@echo "  make build        dotnet build (Release)"
@@ -48,6 +50,9 @@ test: tools build
 conformance: tools
 	@hack/status.sh --quiet || $(MAKE) up
 	@conformance/run.sh $(SCENARIOS)
+
+bench: tools build
+	@hack/bench.sh $(BENCH_ARGS)
 
 clean:
 	@echo "==> removing build outputs (bin/, obj/, TestResults/)"
