@@ -27,7 +27,8 @@ public sealed partial class EtcdStorage : IStorage
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         Endpoint = endpoint;
         _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30);
-        _client = new EtcdClient(endpoint);
+        // No gRPC receive limit: the watch cache lists whole pages of objects (upstream sets it to the max too).
+        _client = new EtcdClient(endpoint, configureChannelOptions: o => o.MaxReceiveMessageSize = null);
         var connection = _client.GetConnection();
         _kv = connection.KVClient;
         _watch = connection.WatchClient;

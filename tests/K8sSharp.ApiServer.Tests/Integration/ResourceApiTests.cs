@@ -144,6 +144,19 @@ public sealed class ResourceApiTests(ApiServerFixture server) : IClassFixture<Ap
         (await Client.GetAsync("/api/v1/namespaces/default/configmaps/anon")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task ACertificateTheClusterCaDidNotIssueIsRefusedAtTheHandshake()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=kubernetes-admin, O=system:masters", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var forged = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        handler.ClientCertificates.Add(forged);
+        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        var act = () => client.GetAsync("/api/v1/namespaces");
+        await act.Should().ThrowAsync<HttpRequestException>();
+    }
+
     [Theory]
     [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("kind: [", "application/yaml", HttpStatusCode.BadRequest)]
