@@ -58,5 +58,28 @@ expect_output "create ingress" '^ingress\.networking\.k8s\.io/ing1 created$' \
 expect_output "get ingress shows the host" '^ing1 +[^ ]+ +foo\.example\.com ' "${k[@]}" get ingress ing1
 
 # Cluster-scoped leftovers are not cleaned up by the namespace deletion.
+expect_output "create clusterrole" "^clusterrole\\.rbac\\.authorization\\.k8s\\.io/$NS-cr created\$" \
+  kubectl create clusterrole "$NS-cr" --verb=get --resource=nodes
+expect_output "create clusterrolebinding" "^clusterrolebinding\\.rbac\\.authorization\\.k8s\\.io/$NS-crb created\$" \
+  kubectl create clusterrolebinding "$NS-crb" --clusterrole="$NS-cr" --user=alice
+expect_output "get clusterrolebinding shows the role" "^$NS-crb +ClusterRole/$NS-cr " kubectl get clusterrolebinding "$NS-crb"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=example.com -days 1 \
+  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" >/dev/null 2>&1
+expect_output "create secret tls" '^secret/tls1 created$' "${k[@]}" create secret tls tls1 --cert="$WORK/tls.crt" --key="$WORK/tls.key"
+expect_output "get secret shows the tls type" '^tls1 +kubernetes\.io/tls +2 ' "${k[@]}" get secret tls1
+expect_output "create secret docker-registry" '^secret/reg1 created$' \
+  "${k[@]}" create secret docker-registry reg1 --docker-server=127.0.0.1:5000 --docker-username=u --docker-password=p
+expect_output "get secret shows the dockerconfigjson type" '^reg1 +kubernetes\.io/dockerconfigjson +1 ' "${k[@]}" get secret reg1
+printf 'a=1\nb=2\n' >"$WORK/app.properties"
+expect_output "create configmap --from-file" '^configmap/cm-file created$' "${k[@]}" create configmap cm-file --from-file="$WORK/app.properties"
+expect_output "the file is one key" '^a=1' "${k[@]}" get configmap cm-file -o 'jsonpath={.data.app\.properties}'
+expect_output "create service nodeport" '^service/np1 created$' "${k[@]}" create service nodeport np1 --tcp=80:8080
+expect_output "get service shows the allocated node port" '^np1 +NodePort +10\.[0-9.]+ +<none> +80:3[0-9]{4}/TCP ' "${k[@]}" get service np1
+expect_output "create service externalname" '^service/ext1 created$' "${k[@]}" create service externalname ext1 --external-name=example.com
+expect_output "get externalname service" '^ext1 +ExternalName +<none> +example\.com ' "${k[@]}" get service ext1
+expect_output "create service loadbalancer" '^service/lb1 created$' "${k[@]}" create service loadbalancer lb1 --tcp=443:8443
+expect_output "create token" '^eyJ' "${k[@]}" create token sa1
+expect_success "delete the clusterrolebinding" kubectl delete clusterrolebinding "$NS-crb"
+expect_success "delete the clusterrole" kubectl delete clusterrole "$NS-cr"
 expect_success "delete the priorityclass" kubectl delete priorityclass "$pc"
 expect_success "delete the extra namespace" kubectl delete namespace "$extra_ns" --wait=false
