@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
-using K8sSharp.Api.Patching;
-using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry;
 using K8sSharp.ApiServer.Serialization;
 
@@ -34,7 +32,7 @@ internal sealed partial class ResourceHandler
         var patch = (await BodyReader.ReadAsync(context.Request, ct)).Node;
         var updated = await store.GuaranteedUpdateAsync(ns, name, 0, context.Request.IsDryRun(), strategy, current =>
         {
-            var patched = ApplyPatch(mediaType, current, patch, store.Resource.Gvk);
+            var patched = PatchDocuments.Apply(mediaType, current, patch, schemas.ForKind(store.Resource.Gvk), schemas);
             if (patched.ResourceVersion() is { Length: > 0 } pinned && pinned != current.ResourceVersion())
             {
                 throw ApiException.StaleObject(store.Resource.Group, store.Resource.Name, name);
@@ -43,23 +41,5 @@ internal sealed partial class ResourceHandler
             return patched;
         }, ct, fieldManager: context.Request.FieldManager());
         await ResponseWriter.WriteAsync(context, 200, updated, output.Format, ct);
-    }
-
-    private JsonObject ApplyPatch(string mediaType, JsonObject current, JsonNode? patch, GroupVersionKind gvk)
-    {
-        try
-        {
-            var result = mediaType switch
-            {
-                MediaTypes.JsonPatch => JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations")),
-                MediaTypes.StrategicMergePatch => StrategicMergePatch.Apply(current, patch as JsonObject ?? throw ApiException.BadRequest("a strategic merge patch must be an object"), schemas.ForKind(gvk), schemas),
-                _ => MergePatch.Apply(current, patch),
-            };
-            return result as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object");
-        }
-        catch (PatchException e)
-        {
-            throw new ApiException(422, "Invalid", e.Message);
-        }
     }
 }

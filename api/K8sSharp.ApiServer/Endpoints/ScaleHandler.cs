@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
-using K8sSharp.Api.Patching;
+using K8sSharp.Api.Schema;
 using K8sSharp.Api.Selection;
 using K8sSharp.ApiServer.Registry;
 using K8sSharp.ApiServer.Serialization;
@@ -13,9 +13,9 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// <c>spec.replicas</c>, <c>status.replicas</c> and the selector. Writes (PUT, merge or JSON patch) change only
 /// <c>spec.replicas</c> of the main object; a Scale carrying a resourceVersion is a precondition on it.
 /// </summary>
-internal sealed class ScaleHandler(ObjectDecoder decoder)
+internal sealed class ScaleHandler(ObjectDecoder decoder, SchemaIndex schemas)
 {
-    private static readonly Api.Schema.GroupVersionKind ScaleKind = new("autoscaling", "v1", "Scale");
+    private static readonly GroupVersionKind ScaleKind = new("autoscaling", "v1", "Scale");
 
     public async Task HandleAsync(HttpContext context, ResourceStore store, string? ns, string name, string verb, CancellationToken ct)
     {
@@ -48,23 +48,10 @@ internal sealed class ScaleHandler(ObjectDecoder decoder)
         return ToScale(updated);
     }
 
-    private static async Task<JsonObject> PatchAsync(HttpContext context, JsonObject scale, CancellationToken ct)
+    private async Task<JsonObject> PatchAsync(HttpContext context, JsonObject scale, CancellationToken ct)
     {
         var patch = (await BodyReader.ReadAsync(context.Request, ct)).Node;
-        try
-        {
-            var patched = MediaTypes.Essence(context.Request.ContentType) switch
-            {
-                MediaTypes.JsonPatch => JsonPatch.Apply(scale, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations")),
-                MediaTypes.MergePatch or MediaTypes.StrategicMergePatch => MergePatch.Apply(scale, patch),
-                var other => throw ApiException.UnsupportedMediaType(other),
-            };
-            return patched as JsonObject ?? throw ApiException.BadRequest("the patch must produce an object");
-        }
-        catch (PatchException e)
-        {
-            throw new ApiException(422, "Invalid", e.Message);
-        }
+        return PatchDocuments.Apply(MediaTypes.Essence(context.Request.ContentType), scale, patch, schemas.ForKind(ScaleKind), schemas);
     }
 
     /// <summary>The Scale view of a workload, as upstream's scale storage builds it.</summary>
