@@ -46,3 +46,31 @@ expect_output "replace restored v1" '^2 busybox:1\.35$' \
 expect_output "apply --dry-run=server changes nothing" 'configured \(server dry run\)' \
   kubectl apply -f "$WORK/v2.yaml" --dry-run=server
 expect_output "still v1 after the dry run" '^2$' kubectl -n "$NS" get deploy app -o 'jsonpath={.spec.replicas}'
+
+# apply --prune removes labelled objects that left the manifest set
+cat >"$WORK/pa.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pa, namespace: $NS, labels: {set: p}}
+data: {a: "1"}
+YAML
+cat "$WORK/pa.yaml" >"$WORK/pab.yaml"
+cat >>"$WORK/pab.yaml" <<YAML
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pb, namespace: $NS, labels: {set: p}}
+data: {b: "1"}
+YAML
+expect_success "apply two labelled configmaps" kubectl apply -f "$WORK/pab.yaml"
+expect_output "apply --prune with one of them prunes the other" 'configmap/pb pruned' \
+  kubectl -n "$NS" apply -f "$WORK/pa.yaml" --prune -l set=p
+expect_fail_output "the pruned configmap is gone" 'NotFound|not found' kubectl -n "$NS" get cm pb
+expect_output "the kept configmap stays" '^pa ' kubectl -n "$NS" get cm pa
+
+# set env / set resources / rollout restart are strategic merge patches
+expect_output "set env" 'env updated' kubectl -n "$NS" set env deploy/app GREETING=hi
+expect_output "set resources" 'resource requirements updated' kubectl -n "$NS" set resources deploy/app --limits=cpu=200m
+expect_output "rollout restart" 'restarted' kubectl -n "$NS" rollout restart deploy/app
+expect_output "env, limits and the restartedAt annotation are stored" ' GREETING 200m [0-9T:-]+Z$' kubectl -n "$NS" get deploy app -o \
+  'jsonpath={.spec.template.spec.containers[0].env[*].name} {.spec.template.spec.containers[0].resources.limits.cpu} {.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'
