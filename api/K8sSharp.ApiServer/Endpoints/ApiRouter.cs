@@ -62,6 +62,10 @@ internal sealed class StatusErrors(ILogger<StatusErrors> logger) : IMiddleware
             return;
         }
         context.Response.Clear();
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         await ResponseWriter.WriteAsync(context, error.Code, error.ToStatus(), OutputFormat.Json, context.RequestAborted);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry;
+using K8sSharp.ApiServer.Registry.Strategies;
 using K8sSharp.ApiServer.Serialization;
 
 namespace K8sSharp.ApiServer.Endpoints;
@@ -12,7 +13,7 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
 internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas,
-    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, TokenRequestHandler tokenRequests, TimeProvider time)
+    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, EvictionHandler evictions, TokenRequestHandler tokenRequests, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
@@ -73,10 +74,13 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
             case "token" when store.Resource is { Group: "", Name: "serviceaccounts" }:
                 await tokenRequests.HandleAsync(context, store, ns!, info.Name!, ct);
                 return;
-            case not "status":
+            case "eviction" when store.Resource is { Group: "", Name: "pods" }:
+                await evictions.HandleAsync(context, store, ns!, info.Name!, ct);
+                return;
+            case not "status" and not "ephemeralcontainers":
                 throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");
         }
-        var statusStrategy = new StatusStrategy(store.Strategy);
+        IResourceStrategy statusStrategy = sub.Name == "status" ? new StatusStrategy(store.Strategy) : new EphemeralContainersStrategy(store.Strategy);
         switch (info.Verb)
         {
             case "get": await GetAsync(context, store, ns, info.Name!, ct); break;

@@ -71,6 +71,7 @@ internal static class ApiServerHost
         services.AddSingleton<ReviewHandler>();
         services.AddSingleton<ScaleHandler>();
         services.AddSingleton<BindingHandler>();
+        services.AddSingleton<EvictionHandler>();
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<Authentication>();

@@ -88,4 +88,64 @@ public sealed class SubresourceApiTests(ApiServerFixture server) : IClassFixture
         (status is JsonObject user ? user["username"]!.GetValue<string>() : status.ToJsonString()).Should().Be(expected);
         (await Client.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
     }
+
+    private async Task CreatePodAsync(string name, string phase)
+    {
+        var pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}";
+        (await Client.PostAsync("/api/v1/namespaces/default/pods", Body(pod))).StatusCode.Should().Be(HttpStatusCode.Created);
+        var status = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\"},\"status\":{\"phase\":\"" + phase + "\"}}";
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/namespaces/default/pods/{name}/status") { Content = Body(status, "application/merge-patch+json") };
+        (await Client.SendAsync(patch)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    private Task<HttpResponseMessage> EvictAsync(string name) =>
+        Client.PostAsync($"/api/v1/namespaces/default/pods/{name}/eviction",
+            Body("{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + name + "\"}}"));
+
+    [Fact]
+    public async Task EvictionHonoursPodDisruptionBudgets()
+    {
+        await CreatePodAsync("evict-me", "Running");
+        var budget = """{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"pdb-evict"},"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"evict-me"}}}}""";
+        (await Client.PostAsync("/apis/policy/v1/namespaces/default/poddisruptionbudgets", Body(budget))).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        var refused = await EvictAsync("evict-me");
+        refused.StatusCode.Should().Be((HttpStatusCode)429, "the disruption controller has not processed the budget");
+        refused.Headers.RetryAfter.Should().NotBeNull();
+
+        var status = """{"status":{"observedGeneration":1,"disruptionsAllowed":1,"currentHealthy":1,"desiredHealthy":0,"expectedPods":1}}""";
+        var patch = new HttpRequestMessage(HttpMethod.Patch, "/apis/policy/v1/namespaces/default/poddisruptionbudgets/pdb-evict/status") { Content = Body(status, "application/merge-patch+json") };
+        (await Client.SendAsync(patch)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await EvictAsync("evict-me")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Client.GetAsync("/api/v1/namespaces/default/pods/evict-me")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var used = await (await Client.GetAsync("/apis/policy/v1/namespaces/default/poddisruptionbudgets/pdb-evict")).ReadObjectAsync();
+        used["status"]!["disruptionsAllowed"]!.GetValue<int>().Should().Be(0);
+        used["status"]!["disruptedPods"]!.AsObject().ContainsKey("evict-me").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task PendingPodsAreEvictedWithoutABudgetCheck()
+    {
+        await CreatePodAsync("evict-pending", "Pending");
+        (await EvictAsync("evict-pending")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Client.GetAsync("/api/v1/namespaces/default/pods/evict-pending")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task EphemeralContainersAreAddedThroughTheirSubresourceOnly()
+    {
+        await CreatePodAsync("debugged", "Running");
+        var pod = await (await Client.GetAsync("/api/v1/namespaces/default/pods/debugged")).ReadObjectAsync();
+        pod["spec"]!["ephemeralContainers"] = new JsonArray(new JsonObject { ["name"] = "debugger", ["image"] = "busybox" });
+        pod["spec"]!["containers"]![0]!["image"] = "busybox:changed";
+        var put = await Client.PutAsync("/api/v1/namespaces/default/pods/debugged/ephemeralcontainers", Body(pod.ToJsonString()));
+        put.StatusCode.Should().Be(HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var after = await (await Client.GetAsync("/api/v1/namespaces/default/pods/debugged")).ReadObjectAsync();
+        after["spec"]!["ephemeralContainers"]![0]!["name"]!.GetValue<string>().Should().Be("debugger");
+        after["spec"]!["containers"]![0]!["image"]!.GetValue<string>().Should().Be("busybox", "only ephemeral containers change through this subresource");
+
+        after["spec"]!["ephemeralContainers"] = new JsonArray();
+        (await Client.PutAsync("/api/v1/namespaces/default/pods/debugged/ephemeralcontainers", Body(after.ToJsonString())))
+            .StatusCode.Should().Be((HttpStatusCode)422, "ephemeral containers cannot be removed");
+    }
 }
