@@ -47,6 +47,12 @@ internal sealed partial class ResourceStore
         return Decode(stored.Value, stored.ModRevision);
     }
 
+    /// <summary>The watch cache's copy of an object, possibly a little stale; null when not cached or absent.</summary>
+    public JsonObject? TryGetCached(string? ns, string name) =>
+        storage is CachedStorage cache && cache.TryGetCached(keys.Key(ns, name), out var stored) && stored is not null
+            ? Decode(stored.Value, stored.ModRevision)
+            : null;
+
     public async Task<JsonObject> CreateAsync(string? ns, JsonObject obj, WriteOptions options, CancellationToken ct)
     {
         PrepareMetadataForCreate(obj, ns);

@@ -30,8 +30,13 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
 
     public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
 
+    /// <summary>The namespace check of every namespaced create: the watch cache first, the storage on a miss.</summary>
     private async Task<JsonObject?> GetNamespaceAsync(string name, CancellationToken ct)
     {
+        if (Namespaces.TryGetCached(null, name) is { } cached)
+        {
+            return cached;
+        }
         try
         {
             return await Namespaces.GetAsync(null, name, ct);

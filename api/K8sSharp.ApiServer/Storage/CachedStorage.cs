@@ -100,6 +100,20 @@ public sealed partial class CachedStorage : IStorage
     public Task<StoredValue?> GetAsync(string key, CancellationToken cancellationToken = default) =>
         _inner.GetAsync(key, cancellationToken);
 
+    /// <summary>
+    /// The cache's latest copy of a key, without asking the inner storage: it may lag the newest writes by the
+    /// watch delay, so callers use it only where a miss is re-checked (as upstream's admission uses informers).
+    /// </summary>
+    public bool TryGetCached(string key, out StoredValue? value)
+    {
+        lock (_gate)
+        {
+            value = null;
+            return _ready.Task.IsCompletedSuccessfully
+                && _history.Current.TryGetValue(new StoredValue(key, [], 0, 0), out value);
+        }
+    }
+
     public Task<StoredValue> UpdateAsync(string key, byte[] value, long expectedModRevision, CancellationToken cancellationToken = default) =>
         _inner.UpdateAsync(key, value, expectedModRevision, cancellationToken);
 
