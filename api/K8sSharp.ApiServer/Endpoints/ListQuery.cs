@@ -14,7 +14,7 @@ internal static class ListQuery
 {
     public static ListRequest Parse(HttpRequest request, ApiResource resource, string? watchedName = null)
     {
-        var filter = BuildFilter(request.Get("labelSelector"), request.Get("fieldSelector"), resource, watchedName);
+        var (filter, prefilter) = BuildFilter(request.Get("labelSelector"), request.Get("fieldSelector"), resource, watchedName);
         var limit = request.GetLong("limit") ?? 0;
         var match = request.Get("resourceVersionMatch");
         if (match is not null and not "" and not "Exact" and not "NotOlderThan")
@@ -26,10 +26,10 @@ internal static class ListQuery
         {
             throw ApiException.BadRequest("specifying resource version is not allowed when using continue");
         }
-        return new ListRequest(filter, (int)Math.Clamp(limit, 0, int.MaxValue), continueToken, request.Get("resourceVersion"), match);
+        return new ListRequest(filter, prefilter, (int)Math.Clamp(limit, 0, int.MaxValue), continueToken, request.Get("resourceVersion"), match);
     }
 
-    private static Func<JsonObject, bool>? BuildFilter(string? labelText, string? fieldText, ApiResource resource, string? watchedName)
+    private static (Func<JsonObject, bool>? Filter, ListPrefilter? Prefilter) BuildFilter(string? labelText, string? fieldText, ApiResource resource, string? watchedName)
     {
         LabelSelector? labels;
         FieldSelector? fields;
@@ -47,9 +47,11 @@ internal static class ListQuery
         }
         if (labels is null && fields is null)
         {
-            return null;
+            return (null, null);
         }
-        return obj => (labels?.Matches(obj["metadata"]?["labels"] as JsonObject) ?? true)
-            && (fields?.Matches(FieldSelectorFields.Extract(resource.Group, resource.Kind, obj)) ?? true);
+        var name = fields is not null && fields.RequiresExactMatch("metadata.name", out var exact) ? exact : null;
+        return (obj => (labels?.Matches(obj["metadata"]?["labels"] as JsonObject) ?? true)
+            && (fields?.Matches(FieldSelectorFields.Extract(resource.Group, resource.Kind, obj)) ?? true),
+            new ListPrefilter(name, labels));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using K8sSharp.ApiServer.Storage;
 
 namespace K8sSharp.ApiServer.Registry;
 
@@ -13,8 +14,11 @@ internal sealed record DeleteRequest(bool DryRun = false, long? GracePeriodSecon
 
 /// <summary>A list request after parsing: the filter is already built from the label and field selectors.</summary>
 /// <param name="Filter">Null when nothing is selected (then remainingItemCount can be reported).</param>
+/// <param name="Prefilter">What can be decided before an object is parsed (from its key and stored labels); the
+/// <paramref name="Filter"/> still decides the rest.</param>
 internal sealed record ListRequest(
     Func<JsonObject, bool>? Filter = null,
+    ListPrefilter? Prefilter = null,
     int Limit = 0,
     string? Continue = null,
     string? ResourceVersion = null,
@@ -42,4 +46,20 @@ internal sealed class ObjectEvent(WatchEventKind kind, long revision, byte[] jso
 
     /// <summary>This watcher's own parsed copy of the object.</summary>
     public JsonObject Object => parsed ??= (JsonObject)JsonNode.Parse(Json)!;
+}
+
+/// <summary>
+/// The cheap part of a list's selection: the exact name a field selector asks for (compared with the storage
+/// key's last segment) and the label selector (matched against labels read from the stored bytes).
+/// </summary>
+internal sealed record ListPrefilter(string? Name, K8sSharp.Api.Selection.LabelSelector? Labels)
+{
+    public bool Admits(StoredValue stored)
+    {
+        if (Name is not null && !stored.Key.EndsWith("/" + Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return Labels is null || Labels.Matches(StoredLabels.Read(stored.Value));
+    }
 }

@@ -28,10 +28,13 @@ internal sealed partial class ResourceStore
             revision = page.Revision;
             foreach (var stored in page.Items)
             {
-                var obj = Decode(stored.Value, stored.ModRevision);
-                if (request.Filter?.Invoke(obj) ?? true)
+                if (request.Prefilter?.Admits(stored) ?? true)
                 {
-                    items.Add(obj);
+                    var obj = Decode(stored.Value, stored.ModRevision);
+                    if (request.Filter?.Invoke(obj) ?? true)
+                    {
+                        items.Add(obj);
+                    }
                 }
                 if (request.Limit > 0 && items.Count == request.Limit)
                 {

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace K8sSharp.ApiServer.Registry;
+
+/// <summary>
+/// Reads <c>metadata.labels</c> straight from an object's stored JSON with a forward-only reader, so that label
+/// selection can skip objects without parsing them (a selected list touches every object of its range).
+/// </summary>
+internal static class StoredLabels
+{
+    public static Dictionary<string, string>? Read(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        return MoveToProperty(ref reader, "metadata"u8) && reader.TokenType == JsonTokenType.StartObject
+            && MoveToProperty(ref reader, "labels"u8) && reader.TokenType == JsonTokenType.StartObject
+            ? ReadStringMap(ref reader)
+            : null;
+    }
+
+    /// <summary>Advances inside the current object to the value of <paramref name="name"/>; false when absent.</summary>
+    private static bool MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                return true;
+            }
+            reader.Skip();
+        }
+        return false;
+    }
+
+    private static Dictionary<string, string> ReadStringMap(ref Utf8JsonReader reader)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                map[key] = reader.GetString()!;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return map;
+    }
+}
