@@ -19,7 +19,7 @@ public sealed class ServiceAccountsControllerTests : IAsyncLifetime
 
     public Task DisposeAsync() => server.DisposeAsync();
 
-    private Task CreateNamespaceAsync(string name) =>
+    private Task<V1Namespace> CreateNamespaceAsync(string name) =>
         server.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
 
     [Fact]
