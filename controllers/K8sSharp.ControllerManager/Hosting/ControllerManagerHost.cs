@@ -23,6 +23,8 @@ internal static partial class ControllerManagerHost
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        // Health probes arrive every second or so; per-request logs would drown the controllers' own lines.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
         builder.Services.AddHostedService<LeaderElectedControllers>();
