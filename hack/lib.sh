@@ -23,6 +23,8 @@ K8SS_READY_TIMEOUT=${K8SSHARP_READY_TIMEOUT:-60}
 K8SS_STOP_TIMEOUT=${K8SSHARP_STOP_TIMEOUT:-10}
 
 K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8ssharp-apiserver.dll
+K8SS_CONTROLLER_MANAGER_DLL=$K8SS_ROOT/controllers/K8sSharp.ControllerManager/bin/Release/net10.0/k8ssharp-controller-manager.dll
+K8SS_CONTROLLER_MANAGER_PORT=10257
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -42,7 +44,11 @@ k8ss_components() {
   component apiserver "https://127.0.0.1:$K8SS_API_PORT/readyz" '^ok$' -- \
     dotnet "$K8SS_APISERVER_DLL" --data-dir "$K8SS_STATE" \
     --etcd-servers "$K8SS_ETCD_URL" --secure-port "$K8SS_API_PORT"
-  # Planned, one line each: controller-manager (10257), scheduler (10259), kubelet (10250), proxy (10256).
+  # An API client like any other: it finds the API server (and a moved K8SSHARP_API_PORT) only
+  # through the kubeconfig the API server wrote.
+  component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
+    dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
+  # Planned, one line each: scheduler (10259), kubelet (10250), proxy (10256).
 }
 
 # ---------------------------------------------------------------------------------------------

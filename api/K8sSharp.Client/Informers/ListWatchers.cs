@@ -64,4 +64,13 @@ public static class ListWatchers
             (rv, timeout, onError, ct) => ns is null
                 ? client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
                 : client.AppsV1.WatchListNamespacedReplicaSetAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
+
+    public static IListWatcher<V1ServiceAccount> ServiceAccounts(IKubernetes client, string? ns = null) =>
+        new ListWatcher<V1ServiceAccount, V1ServiceAccountList>(
+            (limit, cont, ct) => ns is null
+                ? client.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
+                : client.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct),
+            (rv, timeout, onError, ct) => ns is null
+                ? client.CoreV1.WatchListServiceAccountForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedServiceAccountAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
 }

@@ -1,0 +1,38 @@
+using K8sSharp.Client.Controllers;
+using K8sSharp.Client.Informers;
+using K8sSharp.Client.WorkQueues;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSharp.ControllerManager.Hosting;
+
+/// <summary>
+/// The sample-controller shape shared by every controller here: informer handlers put keys on one
+/// <see cref="WorkQueue"/>, workers take them and call <see cref="ReconcileAsync"/>, which reads the current state from
+/// listers and converges it. A throwing reconcile is retried with the key's exponential backoff.
+/// </summary>
+internal abstract class QueuedController : IController
+{
+    protected QueuedController(TimeProvider time, ILogger logger)
+    {
+        Time = time;
+        Logger = logger;
+        Queue = new WorkQueue(time);
+    }
+
+    public abstract string Name { get; }
+
+    /// <summary>Exposed so tests can see what the handlers enqueued and drive reconciles by hand.</summary>
+    public WorkQueue Queue { get; }
+
+    protected TimeProvider Time { get; }
+
+    protected ILogger Logger { get; }
+
+    public abstract void Register(SharedInformerFactory informers);
+
+    /// <summary>Converges the object named by <paramref name="key"/>; throws to be retried with backoff.</summary>
+    public abstract Task ReconcileAsync(string key, CancellationToken cancellationToken);
+
+    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+        ControllerRunner.RunWorkersAsync(Queue, workers, ReconcileAsync, Logger, cancellationToken);
+}
