@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using K8sSharp.Client.Cache;
 using K8sSharp.Client.Controllers;
 using K8sSharp.Client.Informers;
 using K8sSharp.Client.WorkQueues;
@@ -32,6 +35,21 @@ internal abstract class QueuedController : IController
 
     /// <summary>Converges the object named by <paramref name="key"/>; throws to be retried with backoff.</summary>
     public abstract Task ReconcileAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For controllers keyed by namespace: every namespace added or updated is enqueued by name. Returns the
+    /// namespace lister the reconcile reads from.
+    /// </summary>
+    protected Lister<V1Namespace> EnqueueNamespaces(SharedInformerFactory informers, IKubernetes client)
+    {
+        var informer = informers.GetOrAdd(() => ListWatchers.Namespaces(client));
+        informer.AddEventHandler(new ResourceEventHandler<V1Namespace>
+        {
+            OnAdd = ns => Queue.Add(ns.Metadata.Name),
+            OnUpdate = (_, ns) => Queue.Add(ns.Metadata.Name),
+        });
+        return informer.Lister;
+    }
 
     public Task RunAsync(int workers, CancellationToken cancellationToken) =>
         ControllerRunner.RunWorkersAsync(Queue, workers, ReconcileAsync, Logger, cancellationToken);

@@ -40,15 +40,9 @@ internal sealed partial class RootCaPublisher : QueuedController
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var nsInformer = informers.GetOrAdd(() => ListWatchers.Namespaces(client));
         var cmInformer = informers.GetOrAdd(() => ListWatchers.ConfigMaps(client));
-        namespaces = nsInformer.Lister;
+        namespaces = EnqueueNamespaces(informers, client);
         configMaps = cmInformer.Lister;
-        nsInformer.AddEventHandler(new ResourceEventHandler<V1Namespace>
-        {
-            OnAdd = ns => Queue.Add(ns.Metadata.Name),
-            OnUpdate = (_, ns) => Queue.Add(ns.Metadata.Name),
-        });
         cmInformer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
         {
             OnUpdate = (_, cm) => EnqueueIfOurs(cm),

@@ -32,15 +32,9 @@ internal sealed partial class ServiceAccountsController : QueuedController
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var nsInformer = informers.GetOrAdd(() => ListWatchers.Namespaces(client));
         var saInformer = informers.GetOrAdd(() => ListWatchers.ServiceAccounts(client));
-        namespaces = nsInformer.Lister;
+        namespaces = EnqueueNamespaces(informers, client);
         serviceAccounts = saInformer.Lister;
-        nsInformer.AddEventHandler(new ResourceEventHandler<V1Namespace>
-        {
-            OnAdd = ns => Queue.Add(ns.Metadata.Name),
-            OnUpdate = (_, ns) => Queue.Add(ns.Metadata.Name),
-        });
         saInformer.AddEventHandler(new ResourceEventHandler<V1ServiceAccount>
         {
             OnDelete = sa =>
