@@ -46,7 +46,7 @@ public sealed class ReplicaSetControllerTests : IAsyncLifetime
     private async Task<List<V1Pod>> LivePodsAsync() =>
         [.. (await server.Client.CoreV1.ListNamespacedPodAsync(Ns)).Items.Where(p => p.Metadata.DeletionTimestamp is null)];
 
-    private Informer<V1Pod> PodInformer => server.Informers.GetOrAdd(() => ListWatchers.Pods(server.Client));
+    private Informer<V1Pod> PodInformer => server.Informers.GetOrAdd(() => ListWatchers.For<V1Pod>(server.Client));
 
     [Fact]
     public async Task Reconcile_creates_missing_pods_once_and_then_reports_them_in_status()

@@ -42,7 +42,7 @@ internal abstract class QueuedController : IController
     /// </summary>
     protected Lister<V1Namespace> EnqueueNamespaces(SharedInformerFactory informers, IKubernetes client)
     {
-        var informer = informers.GetOrAdd(() => ListWatchers.Namespaces(client));
+        var informer = informers.GetOrAdd(() => ListWatchers.For<V1Namespace>(client));
         informer.AddEventHandler(new ResourceEventHandler<V1Namespace>
         {
             OnAdd = ns => Queue.Add(ns.Metadata.Name),

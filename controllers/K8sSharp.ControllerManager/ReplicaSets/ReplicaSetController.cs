@@ -39,8 +39,8 @@ internal sealed partial class ReplicaSetController : QueuedController
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var rsInformer = informers.GetOrAdd(() => ListWatchers.ReplicaSets(client));
-        var podInformer = informers.GetOrAdd(() => ListWatchers.Pods(client));
+        var rsInformer = informers.GetOrAdd(() => ListWatchers.For<V1ReplicaSet>(client));
+        var podInformer = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client));
         replicaSets = rsInformer.Lister;
         pods = podInformer.Lister;
         rsInformer.AddEventHandler(new ResourceEventHandler<V1ReplicaSet>

@@ -40,7 +40,7 @@ internal sealed partial class RootCaPublisher : QueuedController
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var cmInformer = informers.GetOrAdd(() => ListWatchers.ConfigMaps(client));
+        var cmInformer = informers.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(client));
         namespaces = EnqueueNamespaces(informers, client);
         configMaps = cmInformer.Lister;
         cmInformer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>

@@ -32,7 +32,7 @@ internal sealed partial class ServiceAccountsController : QueuedController
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var saInformer = informers.GetOrAdd(() => ListWatchers.ServiceAccounts(client));
+        var saInformer = informers.GetOrAdd(() => ListWatchers.For<V1ServiceAccount>(client));
         namespaces = EnqueueNamespaces(informers, client);
         serviceAccounts = saInformer.Lister;
         saInformer.AddEventHandler(new ResourceEventHandler<V1ServiceAccount>

@@ -22,7 +22,7 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
 
     private Informer<V1ConfigMap> NewInformer(IKubernetes client)
     {
-        var informer = new Informer<V1ConfigMap>(ListWatchers.ConfigMaps(client, "default"),
+        var informer = new Informer<V1ConfigMap>(ListWatchers.For<V1ConfigMap>(client, "default"),
             new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(500) });
         informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
         {
@@ -31,6 +31,28 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
             OnDelete = o => log.Enqueue("delete " + o.Metadata.Name),
         });
         return informer;
+    }
+
+    [Fact]
+    public async Task A_scoped_list_watcher_sees_only_objects_matching_its_selectors()
+    {
+        var client = server.Client;
+        var other = Map("other", "0");
+        other.Metadata.Labels["app"] = "u";
+        await client.CoreV1.CreateNamespacedConfigMapAsync(other, "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(Map("listed", "0"), "default");
+        var informer = new Informer<V1ConfigMap>(ListWatchers.For<V1ConfigMap>(client, new ListScope("default", "app=t", "metadata.name!=skipped")));
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await Eventually.TrueAsync(() => informer.HasSynced, "the informer synced");
+
+        await client.CoreV1.CreateNamespacedConfigMapAsync(Map("skipped", "0"), "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(Map("watched", "0"), "default");
+        await Eventually.TrueAsync(() => informer.Lister.Get("default", "watched") is not null, "the watch delivered the new match");
+
+        informer.Lister.List().Select(o => o.Metadata.Name).Order().Should().Equal("listed", "watched");
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -84,9 +106,9 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
     public async Task Shared_factory_hands_out_one_informer_per_type_and_waits_for_sync()
     {
         await using var factory = new SharedInformerFactory();
-        var first = factory.GetOrAdd(() => ListWatchers.ConfigMaps(server.Client));
-        var second = factory.GetOrAdd(() => ListWatchers.ConfigMaps(server.Client, "other"));
-        var namespaces = factory.GetOrAdd(() => ListWatchers.Namespaces(server.Client));
+        var first = factory.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(server.Client));
+        var second = factory.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(server.Client, "other"));
+        var namespaces = factory.GetOrAdd(() => ListWatchers.For<V1Namespace>(server.Client));
         second.Should().BeSameAs(first);
 
         factory.Start();
