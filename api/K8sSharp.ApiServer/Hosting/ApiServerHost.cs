@@ -20,7 +20,7 @@ internal static class ApiServerHost
     public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var pki = ClusterPki.LoadOrCreate(options.DataDirectory);
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, options.AdvertiseAddress);
         Kubeconfig.WriteAdmin(Path.Combine(options.DataDirectory, "kubeconfig"), pki, options.SecurePort);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -65,6 +65,9 @@ internal static class ApiServerHost
         services.AddSingleton(sp => new CachedStorage(sp.GetRequiredService<IStorage>()));
         services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NamespaceDeleter>();
+        services.AddSingleton(pki);
+        services.AddSingleton<Endpoints.Proxy.BackendTransport>();
+        services.AddSingleton<Endpoints.Proxy.ConnectHandler>();
         services.AddSingleton<ObjectDecoder>();
         services.AddSingleton<WatchHandler>();
         services.AddSingleton<ResourceHandler>();
