@@ -73,30 +73,25 @@ internal sealed partial class DeploymentController
         var owned = new List<V1ReplicaSet>();
         foreach (var cached in replicaSets.List(d.Metadata.NamespaceProperty))
         {
-            var rs = Copy(cached);
-            var matches = LabelSelectors.Matches(d.Spec.Selector, rs.Metadata.Labels);
-            var owner = Pods.ControllerOf(rs.Metadata);
-            if (owner is not null)
+            var matches = LabelSelectors.Matches(d.Spec.Selector, cached.Metadata.Labels);
+            var owner = Pods.ControllerOf(cached.Metadata);
+            if (owner is not null && owner.Uid != d.Metadata.Uid)
             {
-                if (owner.Uid != d.Metadata.Uid)
-                {
-                    continue;
-                }
-                if (matches)
-                {
-                    owned.Add(rs);
-                }
-                else if (rs.Metadata.DeletionTimestamp is null)
-                {
-                    await PatchOwnersAsync(rs, [.. (rs.Metadata.OwnerReferences ?? []).Where(r => r.Uid != d.Metadata.Uid)], cancellationToken);
-                    LogReplicaSet(Logger, ObjectKeys.For(d), "released", rs.Metadata.Name);
-                }
                 continue;
             }
-            if (matches && d.Metadata.DeletionTimestamp is null && rs.Metadata.DeletionTimestamp is null
-                && await PatchOwnersAsync(rs, [.. rs.Metadata.OwnerReferences ?? [], OwnerReference(d)], cancellationToken) is { } adopted)
+            if (owner is not null && matches)
             {
-                LogReplicaSet(Logger, ObjectKeys.For(d), "adopted", rs.Metadata.Name);
+                owned.Add(Copy(cached));
+            }
+            else if (owner is not null && cached.Metadata.DeletionTimestamp is null)
+            {
+                await PatchOwnersAsync(cached, [.. (cached.Metadata.OwnerReferences ?? []).Where(r => r.Uid != d.Metadata.Uid)], cancellationToken);
+                LogReplicaSet(Logger, ObjectKeys.For(d), "released", cached.Metadata.Name);
+            }
+            else if (owner is null && matches && d.Metadata.DeletionTimestamp is null && cached.Metadata.DeletionTimestamp is null
+                && await PatchOwnersAsync(cached, [.. cached.Metadata.OwnerReferences ?? [], OwnerReference(d)], cancellationToken) is { } adopted)
+            {
+                LogReplicaSet(Logger, ObjectKeys.For(d), "adopted", cached.Metadata.Name);
                 owned.Add(adopted);
             }
         }

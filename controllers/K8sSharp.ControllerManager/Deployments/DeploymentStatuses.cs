@@ -28,23 +28,42 @@ internal static class DeploymentStatuses
     }
 
     /// <summary>
-    /// The status after a rollout step (upstream syncRolloutStatus): Progressing becomes NewReplicaSetAvailable once
-    /// complete, ReplicaSetUpdated while progress is made (keeping lastTransitionTime of a True condition), and
-    /// ProgressDeadlineExceeded when nothing moved for progressDeadlineSeconds. A completed rollout is not revisited.
+    /// The status after a rollout step (upstream syncRolloutStatus): the Progressing verdict, and the first
+    /// ReplicaFailure condition of the ReplicaSets (the new one's first) mirrored onto the deployment.
     /// </summary>
     public static V1DeploymentStatus Rollout(IReadOnlyList<V1ReplicaSet> allRSs, V1ReplicaSet? newRS, V1Deployment d, DateTimeOffset now)
     {
         var status = Calculate(allRSs, newRS, d, now);
-        if (!DeploymentConditions.HasProgressDeadline(d))
+        if (DeploymentConditions.HasProgressDeadline(d))
+        {
+            SetProgressing(status, newRS, d, now);
+        }
+        else
         {
             DeploymentConditions.Remove(status, DeploymentConditions.Progressing);
-            return status;
         }
-        var current = DeploymentConditions.Get(d.Status, DeploymentConditions.Progressing);
-        var complete = status.Replicas == status.UpdatedReplicas && current?.Reason == DeploymentConditions.NewReplicaSetAvailable;
-        if (complete)
+        if (ReplicaFailure(allRSs, newRS) is { } failure)
         {
-            return status;
+            DeploymentConditions.Set(status, failure);
+        }
+        else
+        {
+            DeploymentConditions.Remove(status, DeploymentConditions.ReplicaFailure);
+        }
+        return status;
+    }
+
+    /// <summary>
+    /// Progressing becomes NewReplicaSetAvailable once complete, ReplicaSetUpdated while progress is made (keeping
+    /// lastTransitionTime of a True condition), and ProgressDeadlineExceeded when nothing moved for
+    /// progressDeadlineSeconds. A completed rollout is not revisited.
+    /// </summary>
+    private static void SetProgressing(V1DeploymentStatus status, V1ReplicaSet? newRS, V1Deployment d, DateTimeOffset now)
+    {
+        var current = DeploymentConditions.Get(d.Status, DeploymentConditions.Progressing);
+        if (status.Replicas == status.UpdatedReplicas && current?.Reason == DeploymentConditions.NewReplicaSetAvailable)
+        {
+            return;
         }
         var subject = newRS is null ? $"Deployment \"{d.Metadata.Name}\"" : $"ReplicaSet \"{newRS.Metadata.Name}\"";
         if (DeploymentConditions.IsComplete(d, status))
@@ -71,7 +90,22 @@ internal static class DeploymentStatuses
             DeploymentConditions.Set(status, DeploymentConditions.New(
                 DeploymentConditions.Progressing, "False", DeploymentConditions.ProgressDeadlineExceeded, $"{subject} has timed out progressing.", now));
         }
-        return status;
+    }
+
+    /// <summary>The new RS's ReplicaFailure condition, else the first of any RS, as a deployment condition (upstream getReplicaFailures).</summary>
+    private static V1DeploymentCondition? ReplicaFailure(IReadOnlyList<V1ReplicaSet> allRSs, V1ReplicaSet? newRS)
+    {
+        var failure = newRS?.Status?.Conditions?.FirstOrDefault(c => c.Type == DeploymentConditions.ReplicaFailure)
+            ?? allRSs.SelectMany(rs => rs.Status?.Conditions ?? []).FirstOrDefault(c => c.Type == DeploymentConditions.ReplicaFailure);
+        return failure is null ? null : new V1DeploymentCondition
+        {
+            Type = failure.Type,
+            Status = failure.Status,
+            Reason = failure.Reason,
+            Message = failure.Message,
+            LastTransitionTime = failure.LastTransitionTime,
+            LastUpdateTime = failure.LastTransitionTime,
+        };
     }
 
     /// <summary>Whether two statuses are the same (upstream compares with reflect.DeepEqual before writing).</summary>

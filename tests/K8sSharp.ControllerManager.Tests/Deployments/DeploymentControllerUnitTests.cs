@@ -39,6 +39,7 @@ public sealed class DeploymentControllerUnitTests : IAsyncDisposable
         foreach (var rs in replicaSets)
         {
             informers.GetOrAdd(() => ListWatchers.For<V1ReplicaSet>(null!)).Indexer.Upsert(rs);
+            api.Know($"/apis/apps/v1/namespaces/ns/replicasets/{rs.Metadata.Name}", rs);
         }
     }
 
@@ -195,5 +196,47 @@ public sealed class DeploymentControllerUnitTests : IAsyncDisposable
         await controller.ReconcileAsync("ns/foo", CancellationToken.None);
 
         api.To("POST", "/replicasets").Should().ContainSingle().Which.As<V1ReplicaSet>().Spec.Replicas.Should().Be(3, "Recreate starts all at once");
+    }
+
+    [Fact]
+    public async Task Matching_orphans_are_adopted_and_owned_replica_sets_that_stopped_matching_are_released()
+    {
+        var d = Deployments.New(2, maxSurge: "1", maxUnavailable: "0", image: "new");
+        d.Metadata.Annotations = new Dictionary<string, string> { [DeploymentAnnotations.Revision] = "1" };
+        var orphan = Deployments.Rs("foo-orphan", 2, Deployments.T0, available: 2, image: "new");
+        var relabelled = Owned(d, "foo-relabelled", 0, 0, revision: 1, "old", Deployments.T0.AddHours(-1));
+        relabelled.Metadata.Labels = new Dictionary<string, string> { ["foo"] = "other" };
+        var strangers = Deployments.Rs("foo-strangers", 1, Deployments.T0, image: "new");
+        strangers.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "bar", Uid = "other", Controller = true }];
+        Preload(d, orphan, relabelled, strangers);
+
+        await controller.ReconcileAsync("ns/foo", CancellationToken.None);
+
+        var adopt = api.To("PATCH", "/replicasets/foo-orphan").Should().ContainSingle().Subject;
+        adopt.As<V1ReplicaSet>().Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == "d-uid" && r.Controller == true && r.BlockOwnerDeletion == true);
+        adopt.Body.Should().Contain("\"resourceVersion\"", "adoption is guarded by the resourceVersion it saw");
+        var release = api.To("PATCH", "/replicasets/foo-relabelled").Should().ContainSingle().Subject;
+        release.Body.Should().Contain("\"ownerReferences\":[]");
+        api.Writes.Should().NotContain(w => w.Path.EndsWith("/foo-strangers", StringComparison.Ordinal), "another deployment controls it");
+        api.To("POST", "/replicasets").Should().BeEmpty("the adopted orphan has the current template");
+    }
+
+    [Fact]
+    public async Task A_replica_failure_of_the_new_replica_set_shows_on_the_deployment()
+    {
+        var d = Deployments.New(2, maxSurge: "1", maxUnavailable: "0", image: "new");
+        d.Metadata.Annotations = new Dictionary<string, string> { [DeploymentAnnotations.Revision] = "1" };
+        var newRS = Owned(d, "foo-new", 2, available: 0, revision: 1, "new", Deployments.T0);
+        newRS.Status.Replicas = 0;
+        newRS.Status.Conditions = [new V1ReplicaSetCondition { Type = "ReplicaFailure", Status = "True", Reason = "FailedCreate", Message = "quota", LastTransitionTime = Deployments.T0 }];
+        Preload(d, newRS);
+
+        await controller.ReconcileAsync("ns/foo", CancellationToken.None);
+
+        LastStatusWrite().Status.Conditions.Should().ContainSingle(c => c.Type == "ReplicaFailure")
+            .Which.Should().BeEquivalentTo(new V1DeploymentCondition
+            {
+                Type = "ReplicaFailure", Status = "True", Reason = "FailedCreate", Message = "quota", LastTransitionTime = Deployments.T0, LastUpdateTime = Deployments.T0,
+            });
     }
 }
