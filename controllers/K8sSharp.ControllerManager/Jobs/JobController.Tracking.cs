@@ -14,7 +14,7 @@ internal sealed partial class JobController
     private async Task TrackStatusAndRemoveFinalizersAsync(JobSyncContext ctx, bool needsFlush, CancellationToken cancellationToken)
     {
         var job = ctx.Job;
-        var uncounted = job.Status.UncountedTerminatedPods;
+        var uncounted = job.Status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
         uncounted.Succeeded ??= [];
         uncounted.Failed ??= [];
         var withFinalizer = new HashSet<string>(ctx.Pods.Where(ctx.IsUnprocessed).Select(p => p.Metadata.Uid), StringComparer.Ordinal);
@@ -215,7 +215,7 @@ internal sealed partial class JobController
     /// <summary>Moves uids whose pod no longer has the finalizer from the uncounted lists into succeeded/failed.</summary>
     private static bool CountUncountedWithoutFinalizers(V1JobStatus status, HashSet<string> withFinalizer)
     {
-        var uncounted = status.UncountedTerminatedPods;
+        var uncounted = status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
         var succeeded = (uncounted.Succeeded ?? []).Where(withFinalizer.Contains).ToList();
         var failed = (uncounted.Failed ?? []).Where(withFinalizer.Contains).ToList();
         var changed = false;
@@ -246,8 +246,9 @@ internal sealed partial class JobController
         {
             return false;
         }
-        var now = Time.GetUtcNow();
-        JobConditions.Ensure(ctx.Job, finished.Type, finished.Status, finished.Reason ?? "", finished.Message ?? "", now);
+        // The condition's own time, so completionTime and the Complete transition agree.
+        var at = JobPods.Utc(finished.LastTransitionTime ?? Time.GetUtcNow().UtcDateTime);
+        JobConditions.Ensure(ctx.Job, finished.Type, finished.Status, finished.Reason ?? "", finished.Message ?? "", at);
         if (finished.Type == JobConditions.Complete)
         {
             status.CompletionTime = finished.LastTransitionTime;

@@ -72,6 +72,19 @@ internal sealed class KubernetesJobWrites(IKubernetes client) : IJobWrites
             pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
     }
 
-    public Task<V1Job> UpdateStatusAsync(V1Job job, CancellationToken cancellationToken) =>
-        client.BatchV1.ReplaceNamespacedJobStatusAsync(job, job.Metadata.Name, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+    /// <summary>Empty lists are left out, as upstream's omitempty does (<c>uncountedTerminatedPods: {}</c>).</summary>
+    public Task<V1Job> UpdateStatusAsync(V1Job job, CancellationToken cancellationToken)
+    {
+        var status = job.Status;
+        if (status.Conditions is { Count: 0 })
+        {
+            status.Conditions = null;
+        }
+        if (status.UncountedTerminatedPods is { } uncounted)
+        {
+            uncounted.Succeeded = uncounted.Succeeded is { Count: 0 } ? null : uncounted.Succeeded;
+            uncounted.Failed = uncounted.Failed is { Count: 0 } ? null : uncounted.Failed;
+        }
+        return client.BatchV1.ReplaceNamespacedJobStatusAsync(job, job.Metadata.Name, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+    }
 }
