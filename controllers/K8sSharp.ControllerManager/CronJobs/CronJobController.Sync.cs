@@ -12,8 +12,6 @@ namespace K8sSharp.ControllerManager.CronJobs;
 /// <summary>The sync of one CronJob (upstream ControllerV2.sync, syncCronJob, cleanupFinishedJobs).</summary>
 internal sealed partial class CronJobController
 {
-    public const string ScheduledTimestampAnnotation = "batch.kubernetes.io/cronjob-scheduled-timestamp";
-
     public override async Task ReconcileAsync(string key, CancellationToken cancellationToken)
     {
         var (ns, name) = ObjectKeys.Split(key);
@@ -77,7 +75,7 @@ internal sealed partial class CronJobController
                 "Missed scheduled time to start a job: " + start.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture));
             return (requeue, changed, null);
         }
-        var jobName = JobName(cronJob, start);
+        var jobName = CronJobJobs.Name(cronJob, start);
         if (cronJob.Status.Active.Any(r => r.Name == jobName) || (cronJob.Status.LastScheduleTime is { } last && ScheduleTimes.Utc(last) == start))
         {
             return (requeue, changed, null); // already started
@@ -98,7 +96,7 @@ internal sealed partial class CronJobController
             {
                 return (null, changed, null);
             }
-            cronJob.Status.Active.Add(Reference(job));
+            cronJob.Status.Active.Add(CronJobJobs.Reference(job));
             cronJob.Status.LastScheduleTime = start.UtcDateTime;
             return (ScheduleTimes.UntilNext(cronJob, now, schedule), true, null);
         }
@@ -219,7 +217,7 @@ internal sealed partial class CronJobController
     /// </summary>
     private async Task<V1Job?> CreateJobAsync(V1CronJob cronJob, DateTimeOffset scheduled, CancellationToken cancellationToken)
     {
-        var request = JobFromTemplate(cronJob, scheduled);
+        var request = CronJobJobs.FromTemplate(cronJob, scheduled);
         try
         {
             var job = await writes.CreateJobAsync(request, cancellationToken);
@@ -299,54 +297,6 @@ internal sealed partial class CronJobController
         events.Event(cronJob, EventTypes.Normal, "SuccessfulDelete", $"Deleted job {job.Metadata.Name}");
         return true;
     }
-
-    /// <summary>
-    /// The Job for one start (upstream getJobFromTemplate2): named <c>&lt;cronjob&gt;-&lt;minutes since epoch&gt;</c>,
-    /// the template's labels and annotations plus the scheduled time (RFC 3339, in the CronJob's zone), controlled by
-    /// the CronJob.
-    /// </summary>
-    internal static V1Job JobFromTemplate(V1CronJob cronJob, DateTimeOffset scheduled)
-    {
-        var template = KubernetesJson.Deserialize<V1JobTemplateSpec>(KubernetesJson.Serialize(cronJob.Spec.JobTemplate));
-        var zone = TimeZones.Find(cronJob.Spec.TimeZone) ?? TimeZoneInfo.Utc;
-        var annotations = new Dictionary<string, string>(template.Metadata?.Annotations ?? new Dictionary<string, string>())
-        {
-            [ScheduledTimestampAnnotation] = Rfc3339(TimeZoneInfo.ConvertTime(scheduled, zone)),
-        };
-        return new V1Job
-        {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
-            Metadata = new V1ObjectMeta
-            {
-                Name = JobName(cronJob, scheduled),
-                NamespaceProperty = cronJob.Metadata.NamespaceProperty,
-                Labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>()),
-                Annotations = annotations,
-                OwnerReferences = [OwnerReference(cronJob)],
-            },
-            Spec = template.Spec,
-        };
-    }
-
-    public static string JobName(V1CronJob cronJob, DateTimeOffset scheduled) =>
-        $"{cronJob.Metadata.Name}-{(scheduled.ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture)}";
-
-    /// <summary>Go's time.RFC3339: <c>Z</c> for UTC, else <c>±hh:mm</c>.</summary>
-    private static string Rfc3339(DateTimeOffset time) =>
-        time.Offset == TimeSpan.Zero
-            ? time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-            : time.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-
-    private static V1ObjectReference Reference(V1Job job) => new()
-    {
-        ApiVersion = "batch/v1",
-        Kind = "Job",
-        Name = job.Metadata.Name,
-        NamespaceProperty = job.Metadata.NamespaceProperty,
-        Uid = job.Metadata.Uid,
-        ResourceVersion = job.Metadata.ResourceVersion,
-    };
 
     private static void RemoveFromActive(V1CronJob cronJob, string uid)
     {

@@ -97,7 +97,7 @@ public sealed class BatchControllersIntegrationTests : IAsyncLifetime
         var name = $"tick-{latest.ToUnixTimeSeconds() / 60}";
         var job = await server.Client.BatchV1.ReadNamespacedJobAsync(name, Ns);
         job.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == cronJob.Metadata.Uid && r.Kind == "CronJob" && r.Controller == true);
-        job.Metadata.Annotations[CronJobController.ScheduledTimestampAnnotation].Should().Be(latest.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        job.Metadata.Annotations[CronJobJobs.ScheduledTimestampAnnotation].Should().Be(latest.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         var status = (await server.Client.BatchV1.ReadNamespacedCronJobStatusAsync("tick", Ns)).Status;
         status.Active.Should().ContainSingle(r => r.Name == name && r.Uid == job.Metadata.Uid);
         status.LastScheduleTime.Should().Be(latest.UtcDateTime);

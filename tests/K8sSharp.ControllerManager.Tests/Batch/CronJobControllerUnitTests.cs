@@ -68,7 +68,7 @@ public sealed class CronJobControllerUnitTests
         cluster.CreatedJobs.Should().Equal(name);
         var job = cluster.Jobs.Get("ns/" + name)!;
         job.Metadata.Labels.Should().Contain("app", "tick");
-        job.Metadata.Annotations.Should().Contain("note", "x").And.Contain(CronJobController.ScheduledTimestampAnnotation, "2026-01-01T00:01:00Z");
+        job.Metadata.Annotations.Should().Contain("note", "x").And.Contain(CronJobJobs.ScheduledTimestampAnnotation, "2026-01-01T00:01:00Z");
         job.Metadata.OwnerReferences.Should().ContainSingle(r => r.Kind == "CronJob" && r.Uid == "uid-tick" && r.Controller == true && r.BlockOwnerDeletion == true);
         var status = cluster.CronJob("tick").Status;
         status.Active.Should().ContainSingle(r => r.Name == name && r.Kind == "Job");
@@ -90,7 +90,7 @@ public sealed class CronJobControllerUnitTests
         await cluster.SyncAsync("tz");
 
         var job = cluster.OwnedJobs("tz").Should().ContainSingle().Subject;
-        job.Metadata.Annotations[CronJobController.ScheduledTimestampAnnotation].Should().Be("2026-01-01T09:00:00+01:00");
+        job.Metadata.Annotations[CronJobJobs.ScheduledTimestampAnnotation].Should().Be("2026-01-01T09:00:00+01:00");
     }
 
     [Fact]
