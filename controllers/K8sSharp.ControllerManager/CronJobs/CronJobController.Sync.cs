@@ -6,6 +6,7 @@ using K8sSharp.Client.Events;
 using K8sSharp.ControllerManager.Hosting;
 using K8sSharp.ControllerManager.Jobs;
 using K8sSharp.ControllerManager.ReplicaSets;
+using Microsoft.Extensions.Logging;
 
 namespace K8sSharp.ControllerManager.CronJobs;
 
@@ -221,6 +222,7 @@ internal sealed partial class CronJobController
         try
         {
             var job = await writes.CreateJobAsync(request, cancellationToken);
+            LogCreated(Logger, ObjectKeys.For(cronJob), job.Metadata.Name, scheduled);
             events.Event(cronJob, EventTypes.Normal, "SuccessfulCreate", $"Created job {job.Metadata.Name}");
             return job;
         }
@@ -307,4 +309,7 @@ internal sealed partial class CronJobController
             cronJob.Status.Active.Add(r);
         }
     }
+
+    [LoggerMessage(EventId = 5811, Level = LogLevel.Information, Message = "{CronJob}: created job {Job} for the start at {Scheduled:o}")]
+    private static partial void LogCreated(ILogger logger, string cronJob, string job, DateTimeOffset scheduled);
 }

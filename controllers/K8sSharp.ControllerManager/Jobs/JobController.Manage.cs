@@ -4,6 +4,7 @@ using K8sSharp.Client.Cache;
 using K8sSharp.Client.Events;
 using K8sSharp.ControllerManager.Hosting;
 using K8sSharp.ControllerManager.ReplicaSets;
+using Microsoft.Extensions.Logging;
 
 namespace K8sSharp.ControllerManager.Jobs;
 
@@ -108,6 +109,7 @@ internal sealed partial class JobController
 
     private async Task<(int Active, Exception? Error)> DeleteAsync(JobSyncContext ctx, List<V1Pod> victims, int active, CancellationToken cancellationToken)
     {
+        LogScaling(Logger, ctx.Key, "deleting", victims.Count, active);
         expectations.ExpectDeletions(ctx.Key, victims.Select(Pods.Key));
         var (deletedReady, deleted, error) = await DeleteActivePodsAsync(victims, ctx.Job, removeFinalizers: true, cancellationToken);
         ctx.Terminating += deleted;
@@ -152,6 +154,7 @@ internal sealed partial class JobController
     /// </summary>
     private async Task<(int Created, Exception? Error)> CreateInSlowStartBatchesAsync(JobSyncContext ctx, List<int?> indexes, CancellationToken cancellationToken)
     {
+        LogScaling(Logger, ctx.Key, "creating", indexes.Count, ctx.Active.Count);
         expectations.ExpectCreations(ctx.Key, indexes.Count);
         var created = 0;
         var next = 0;
@@ -226,4 +229,10 @@ internal sealed partial class JobController
         }
         await writes.RemoveTrackingFinalizerAsync(pod, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 5801, Level = LogLevel.Information, Message = "{Job}: {Verb} {Count} pods ({Active} active)")]
+    private static partial void LogScaling(ILogger logger, string job, string verb, int count, int active);
+
+    [LoggerMessage(EventId = 5802, Level = LogLevel.Information, Message = "{Job}: finished, condition {Condition} ({Reason})")]
+    private static partial void LogFinished(ILogger logger, string job, string condition, string reason);
 }

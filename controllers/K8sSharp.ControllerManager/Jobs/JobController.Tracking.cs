@@ -258,6 +258,7 @@ internal sealed partial class JobController
 
     private void RecordFinished(V1Job job, V1JobCondition finished)
     {
+        LogFinished(Logger, $"{job.Metadata.NamespaceProperty}/{job.Metadata.Name}", finished.Type, finished.Reason ?? string.Empty);
         if (finished.Type == JobConditions.Complete)
         {
             if (job.Spec.Completions is { } completions && job.Status.Succeeded > completions)

@@ -104,6 +104,6 @@ internal sealed partial class TtlAfterFinishedController : QueuedController
         return JobPods.Utc(at).AddSeconds(ttl) - Time.GetUtcNow();
     }
 
-    [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "{Job}: TTL after finished expired; deleting")]
+    [LoggerMessage(EventId = 5821, Level = LogLevel.Information, Message = "{Job}: TTL after finished expired; deleting")]
     private static partial void LogDeleting(ILogger logger, string job);
 }
