@@ -4,11 +4,11 @@ using k8s.Models;
 namespace K8sSharp.Client.Events;
 
 /// <summary>
-/// What controllers need of an event recorder (client-go's record.EventRecorder): fire and forget. The seam lets unit
-/// tests collect the events a reconcile records instead of writing them to an API server.
+/// What a controller needs to record events (client-go's record.EventRecorder): fire and forget, never throws.
+/// <see cref="EventRecorder"/> writes core/v1 Events; tests substitute a recording fake.
 /// </summary>
 public interface IEventRecorder
 {
-    /// <summary>Records an event about <paramref name="obj"/>; <paramref name="type"/> is Normal or Warning. Never throws.</summary>
+    /// <summary>Queues an event about <paramref name="obj"/>; <paramref name="type"/> is Normal or Warning.</summary>
     void Event(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message);
 }

@@ -1,11 +1,14 @@
 using k8s;
 using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
+using K8sSharp.ControllerManager.CronJobs;
 using K8sSharp.ControllerManager.Deployments;
+using K8sSharp.ControllerManager.Jobs;
 using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.ReplicationControllers;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
+using K8sSharp.ControllerManager.TtlAfterFinished;
 using Microsoft.Extensions.Logging;
 
 namespace K8sSharp.ControllerManager.Hosting;
@@ -30,33 +33,51 @@ internal sealed class ControllerManager
         this.loggers = loggers;
     }
 
-    /// <summary>The controllers with their worker counts (upstream's --concurrent-* defaults).</summary>
-    public IReadOnlyList<(IController Controller, int Workers)> CreateControllers() =>
+    /// <summary>
+    /// The controllers with their worker counts (upstream's --concurrent-* defaults). <paramref name="recorderFor"/>
+    /// gives the event recorder of a source component (upstream's names, e.g. job-controller).
+    /// </summary>
+    public IReadOnlyList<(IController Controller, int Workers)> CreateControllers(Func<string, IEventRecorder> recorderFor) =>
     [
         (new ServiceAccountsController(client, time, loggers.CreateLogger<ServiceAccountsController>()), 1),
         (new RootCaPublisher(client, caBundle, time, loggers.CreateLogger<RootCaPublisher>()), 1),
         (new ReplicaSetController(client, time, loggers.CreateLogger<ReplicaSetController>()), 5),
         (new ReplicaSetController(client, new ReplicationControllerSource(client), time, loggers.CreateLogger("K8sSharp.ControllerManager.ReplicationControllers")), 5),
-        (new DeploymentController(client, Recorder("deployment-controller"), time, loggers.CreateLogger<DeploymentController>()), 5),
+        (new DeploymentController(client, recorderFor("deployment-controller"), time, loggers.CreateLogger<DeploymentController>()), 5),
+        (new JobController(client, recorderFor("job-controller"), time, loggers.CreateLogger<JobController>()), 5),
+        (new CronJobController(client, recorderFor("cronjob-controller"), time, loggers.CreateLogger<CronJobController>()), 5),
+        (new TtlAfterFinishedController(client, time, loggers.CreateLogger<TtlAfterFinishedController>()), 5),
     ];
-
-    /// <summary>An event recorder under upstream's component name; it lives as long as the process (one per term).</summary>
-    private EventRecorder Recorder(string component) =>
-        new(client, component, time: time, logger: loggers.CreateLogger<EventRecorder>());
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
-        var controllers = CreateControllers();
-        foreach (var (controller, _) in controllers)
+        var recorders = new List<EventRecorder>();
+        try
         {
-            controller.Register(informers);
+            var controllers = CreateControllers(component =>
+            {
+                var recorder = new EventRecorder(client, component, Environment.MachineName, time, loggers.CreateLogger<EventRecorder>());
+                recorders.Add(recorder);
+                return recorder;
+            });
+            foreach (var (controller, _) in controllers)
+            {
+                controller.Register(informers);
+            }
+            informers.Start();
+            if (!await informers.WaitForCacheSyncAsync(cancellationToken))
+            {
+                return;
+            }
+            await Task.WhenAll(controllers.Select(c => c.Controller.RunAsync(c.Workers, cancellationToken)));
         }
-        informers.Start();
-        if (!await informers.WaitForCacheSyncAsync(cancellationToken))
+        finally
         {
-            return;
+            foreach (var recorder in recorders)
+            {
+                await recorder.DisposeAsync();
+            }
         }
-        await Task.WhenAll(controllers.Select(c => c.Controller.RunAsync(c.Workers, cancellationToken)));
     }
 }
