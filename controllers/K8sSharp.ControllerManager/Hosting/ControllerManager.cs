@@ -1,5 +1,10 @@
 using k8s;
+using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
+using K8sSharp.ControllerManager.Endpoints;
+using K8sSharp.ControllerManager.EndpointSlices;
+using K8sSharp.ControllerManager.NodeIpam;
+using K8sSharp.ControllerManager.NodeLifecycle;
 using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
@@ -18,11 +23,14 @@ internal sealed class ControllerManager
     private readonly string caBundle;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
+    private readonly ControllerManagerOptions options;
+    private readonly List<EventRecorder> recorders = [];
 
-    public ControllerManager(IKubernetes client, string caBundle, TimeProvider time, ILoggerFactory loggers)
+    public ControllerManager(IKubernetes client, string caBundle, ControllerManagerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         this.client = client;
         this.caBundle = caBundle;
+        this.options = options;
         this.time = time;
         this.loggers = loggers;
     }
@@ -33,9 +41,40 @@ internal sealed class ControllerManager
         (new ServiceAccountsController(client, time, loggers.CreateLogger<ServiceAccountsController>()), 1),
         (new RootCaPublisher(client, caBundle, time, loggers.CreateLogger<RootCaPublisher>()), 1),
         (new ReplicaSetController(client, time, loggers.CreateLogger<ReplicaSetController>()), 5),
+        (new EndpointSliceController(client, time, loggers.CreateLogger<EndpointSliceController>()), 5),
+        (new EndpointsController(client, time, loggers.CreateLogger<EndpointsController>()), 5),
+        (new NodeIpamController(client, new CidrSet(options.ClusterCidr, options.NodeCidrMaskSize), Recorder("cidrAllocator"), time,
+            loggers.CreateLogger<NodeIpamController>()), 1),
+        (new NodeLifecycleController(client, Recorder("node-controller"),
+            new NodeHealthMonitor(options.NodeMonitorGracePeriod, options.NodeStartupGracePeriod), time, loggers.CreateLogger<NodeLifecycleController>()), 1),
+        (new TaintEvictionController(client, Recorder("taint-eviction-controller"), time, loggers.CreateLogger<TaintEvictionController>()), 1),
     ];
 
+    /// <summary>An event recorder with upstream's component name, written until this term ends.</summary>
+    private EventRecorder Recorder(string component)
+    {
+        var recorder = new EventRecorder(client, component, time: time, logger: loggers.CreateLogger<EventRecorder>());
+        recorders.Add(recorder);
+        return recorder;
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunControllersAsync(cancellationToken);
+        }
+        finally
+        {
+            foreach (var recorder in recorders)
+            {
+                await recorder.DisposeAsync();
+            }
+            recorders.Clear();
+        }
+    }
+
+    private async Task RunControllersAsync(CancellationToken cancellationToken)
     {
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var controllers = CreateControllers();
