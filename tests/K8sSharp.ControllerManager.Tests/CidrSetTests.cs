@@ -20,10 +20,11 @@ public sealed class CidrSetTests
         var set = new CidrSet("10.244.0.0/16", 24);
 
         set.Occupy("10.244.0.0/24").Should().BeTrue();
-        set.Occupy("10.244.1.0/23").Should().BeTrue("a wider block covers two subnets");
+        set.Occupy("10.244.2.0/23").Should().BeTrue("a wider block covers two subnets");
         set.Occupy("192.168.0.0/24").Should().BeFalse();
 
-        set.Allocate().Should().Be("10.244.3.0/24");
+        set.Allocate().Should().Be("10.244.1.0/24");
+        set.Allocate().Should().Be("10.244.4.0/24");
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class NodeControllersTests : IAsyncLifetime
         await lifecycle.ReconcileAsync("n2", CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(40));
         await lifecycle.ReconcileAsync("n1", CancellationToken.None);
-        (await server.Client.CoreV1.ReadNodeAsync("n1")).Spec.Taints.Should().BeNullOrEmpty("40 s of silence are within the grace period");
+        (await server.Client.CoreV1.ReadNodeAsync("n1")).Spec?.Taints.Should().BeNullOrEmpty("40 s of silence are within the grace period");
 
         time.Advance(TimeSpan.FromSeconds(1));
         await lifecycle.ReconcileAsync("n1", CancellationToken.None);
@@ -120,7 +120,7 @@ public sealed class NodeControllersTests : IAsyncLifetime
         await Eventually.TrueAsync(() => NodeHealthMonitor.Ready(NodeInformer.Lister.Get(null, "n1")!)?.Status == "True", "the informer saw n1 ready");
         await lifecycle.ReconcileAsync("n1", CancellationToken.None);
 
-        (await server.Client.CoreV1.ReadNodeAsync("n1")).Spec.Taints.Should().BeNullOrEmpty();
+        (await server.Client.CoreV1.ReadNodeAsync("n1")).Spec?.Taints.Should().BeNullOrEmpty();
     }
 
     private Task<V1Node> MakeReadyAgainAsync(string name)
