@@ -97,7 +97,7 @@ expect_success "create Service x (targetPort http) and pods x-1, x-2 on $alive, 
 
 set_pod() { # name ip ready
   kubectl -n "$NS" patch pod "$1" --subresource=status --type=merge \
-    -p "{\"status\":{\"phase\":\"Running\",\"podIP\":\"$2\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"$3\"}]}}" >/dev/null
+    -p "{\"status\":{\"phase\":\"Running\",\"podIP\":\"$2\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"$3\",\"lastTransitionTime\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}]}}" >/dev/null
 }
 expect_success "the pods start running and turn ready (status written as a kubelet would)" bash -c "
   $(declare -f set_pod); NS='$NS'; set_pod x-1 10.244.0.5 True && set_pod x-2 10.244.0.6 True && set_pod x-3 10.244.0.7 True"
