@@ -1,6 +1,7 @@
 using K8sSharp.ControllerManager.Hosting;
 
-// k8ssharp-controller-manager [--kubeconfig .k8ssharp/kubeconfig] [--port 10257]
+// k8ssharp-controller-manager [--kubeconfig .k8ssharp/kubeconfig] [--port 10257] [--cluster-cidr 10.244.0.0/16]
+//   [--node-cidr-mask-size 24] [--node-monitor-grace-period 40s] [--node-startup-grace-period 60s]
 ControllerManagerOptions options;
 try
 {

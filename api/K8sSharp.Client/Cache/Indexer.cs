@@ -56,6 +56,23 @@ public sealed class Indexer<T>
         }
     }
 
+    /// <summary>
+    /// Registers a named index unless one of that name exists already (several controllers sharing an informer may
+    /// each ask for the same ready-made index, e.g. <see cref="IndexFuncs.NodeName"/>); false when it existed.
+    /// </summary>
+    public bool TryAddIndex(string name, IndexFunc<T> func)
+    {
+        lock (gate)
+        {
+            if (indexFuncs.ContainsKey(name))
+            {
+                return false;
+            }
+            AddIndex(name, func);
+            return true;
+        }
+    }
+
     /// <summary>Adds or replaces the object; returns the previous object under the same key, if any.</summary>
     public T? Upsert(T obj)
     {

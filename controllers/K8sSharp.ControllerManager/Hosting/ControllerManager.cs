@@ -3,7 +3,11 @@ using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
 using K8sSharp.ControllerManager.CronJobs;
 using K8sSharp.ControllerManager.Deployments;
+using K8sSharp.ControllerManager.Endpoints;
+using K8sSharp.ControllerManager.EndpointSlices;
 using K8sSharp.ControllerManager.Jobs;
+using K8sSharp.ControllerManager.NodeIpam;
+using K8sSharp.ControllerManager.NodeLifecycle;
 using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.ReplicationControllers;
 using K8sSharp.ControllerManager.RootCa;
@@ -24,11 +28,13 @@ internal sealed class ControllerManager
     private readonly string caBundle;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
+    private readonly ControllerManagerOptions options;
 
-    public ControllerManager(IKubernetes client, string caBundle, TimeProvider time, ILoggerFactory loggers)
+    public ControllerManager(IKubernetes client, string caBundle, ControllerManagerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         this.client = client;
         this.caBundle = caBundle;
+        this.options = options;
         this.time = time;
         this.loggers = loggers;
     }
@@ -47,6 +53,13 @@ internal sealed class ControllerManager
         (new JobController(client, recorderFor("job-controller"), time, loggers.CreateLogger<JobController>()), 5),
         (new CronJobController(client, recorderFor("cronjob-controller"), time, loggers.CreateLogger<CronJobController>()), 5),
         (new TtlAfterFinishedController(client, time, loggers.CreateLogger<TtlAfterFinishedController>()), 5),
+        (new EndpointSliceController(client, time, loggers.CreateLogger<EndpointSliceController>()), 5),
+        (new EndpointsController(client, time, loggers.CreateLogger<EndpointsController>()), 5),
+        (new NodeIpamController(client, new CidrSet(options.ClusterCidr, options.NodeCidrMaskSize), recorderFor("cidrAllocator"), time,
+            loggers.CreateLogger<NodeIpamController>()), 1),
+        (new NodeLifecycleController(client, recorderFor("node-controller"),
+            new NodeHealthMonitor(options.NodeMonitorGracePeriod, options.NodeStartupGracePeriod), time, loggers.CreateLogger<NodeLifecycleController>()), 1),
+        (new TaintEvictionController(client, recorderFor("taint-eviction-controller"), time, loggers.CreateLogger<TaintEvictionController>()), 1),
     ];
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ internal static partial class ControllerManagerHost
         {
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
             using var client = new Kubernetes(config);
-            var manager = new ControllerManager(client, ClusterCa.FromKubeconfig(options.Kubeconfig), time, loggers);
+            var manager = new ControllerManager(client, ClusterCa.FromKubeconfig(options.Kubeconfig), options, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";
             var elector = new LeaderElector(client, new LeaderElectionConfig(LeaseName, identity), time, loggers.CreateLogger<LeaderElector>())
             {

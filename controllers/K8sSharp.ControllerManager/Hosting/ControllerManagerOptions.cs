@@ -6,34 +6,47 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// Command line of k8ssharp-controller-manager: <c>--kubeconfig &lt;path&gt;</c> (default <c>.k8ssharp/kubeconfig</c>,
 /// the admin kubeconfig `make up` writes; the API server address and port come only from it) and <c>--port</c>
 /// (10257, the upstream kube-controller-manager port) for <c>/healthz</c> on 127.0.0.1, plain HTTP for now.
+/// Controller settings keep upstream's flag names: <c>--cluster-cidr</c> and <c>--node-cidr-mask-size</c> (node IPAM;
+/// the cluster's pod CIDR 10.244.0.0/16 and a /24 per node), <c>--node-monitor-grace-period</c> (40s) and
+/// <c>--node-startup-grace-period</c> (60s) for node lifecycle; durations as Go writes them (40s, 2m, 1m30s).
 /// </summary>
 internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
 {
     public const string DefaultKubeconfig = ".k8ssharp/kubeconfig";
     public const int DefaultPort = 10257;
 
+    public string ClusterCidr { get; init; } = "10.244.0.0/16";
+
+    public int NodeCidrMaskSize { get; init; } = 24;
+
+    /// <summary>How long a node may go without a status or Lease renewal before its conditions turn Unknown.</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>The same for a node that never posted a Ready condition, counted from its creation.</summary>
+    public TimeSpan NodeStartupGracePeriod { get; init; } = TimeSpan.FromSeconds(60);
+
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var kubeconfig = DefaultKubeconfig;
-        var port = DefaultPort;
+        var options = new ControllerManagerOptions(DefaultKubeconfig, DefaultPort);
         for (var i = 0; i < args.Count; i++)
         {
             var (flag, inline) = SplitFlag(args[i]);
             string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value"));
-            switch (flag)
+            options = flag switch
             {
-                case "--kubeconfig":
-                    kubeconfig = Value();
-                    break;
-                case "--port":
-                    port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {flag} (known: --kubeconfig <path>, --port <port>)");
-            }
+                "--kubeconfig" => options with { Kubeconfig = Value() },
+                "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
+                "--cluster-cidr" => options with { ClusterCidr = Value() },
+                "--node-cidr-mask-size" => options with { NodeCidrMaskSize = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
+                "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = GoDuration.Parse(Value()) },
+                "--node-startup-grace-period" => options with { NodeStartupGracePeriod = GoDuration.Parse(Value()) },
+                _ => throw new ArgumentException(
+                    $"unknown option {flag} (known: --kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
+                    + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>)"),
+            };
         }
-        return new ControllerManagerOptions(kubeconfig, port);
+        return options;
     }
 
     private static (string Flag, string? Value) SplitFlag(string arg)

@@ -63,6 +63,18 @@ public class IndexerListerTests
     }
 
     [Fact]
+    public void TryAddIndex_adds_once_and_keeps_the_first_index_for_later_callers()
+    {
+        var indexer = new Indexer<V1Pod>();
+        indexer.Upsert(Pod("default", "a", node: "n1"));
+
+        indexer.TryAddIndex(IndexFuncs.NodeName, IndexFuncs.PodByNodeName).Should().BeTrue();
+        indexer.TryAddIndex(IndexFuncs.NodeName, _ => ["other"]).Should().BeFalse();
+
+        indexer.ByIndex(IndexFuncs.NodeName, "n1").Should().ContainSingle();
+    }
+
+    [Fact]
     public void Lister_gets_and_lists_by_namespace_and_labels()
     {
         var indexer = new Indexer<V1Pod>();
