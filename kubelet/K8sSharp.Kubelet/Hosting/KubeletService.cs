@@ -33,7 +33,7 @@ internal sealed partial class KubeletService(KubeletOptions options, TimeProvide
         using var docker = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
         var paths = new PodPaths(options.RootDir, options.PodLogDir);
         Directory.CreateDirectory(paths.PodsDir);
-        var machine = MachineInfo.Detect(paths.RootDir);
+        var machine = MachineInfo.Detect(paths.RootDir) with { Hostname = options.NodeName }; // --node-name is also the hostname, as --hostname-override
         await using var recorder = new EventRecorder(client, "kubelet", options.NodeName, time, loggers.CreateLogger<EventRecorder>());
         var podEvents = new RecordedPodEvents(recorder);
         var network = new PodNetwork(new ProcessRunner(), options.CniBinDir, options.CniBridge, Path.Combine(paths.RootDir, "cni"), loggers.CreateLogger<PodNetwork>());

@@ -39,12 +39,13 @@ internal sealed partial class NodeAgent(
             {
                 var node = await client.CoreV1.CreateNodeAsync(NodeStatusBuilder.NewNode(nodeName, machine), cancellationToken: cancellationToken);
                 LogRegistered(logger, nodeName);
-                events.Emit(node, EventTypes.Normal, Reasons.RegisteredNode, $"Node {nodeName} event: Registered Node {nodeName} in Controller");
+                events.Emit(node, EventTypes.Normal, Reasons.Starting, "Starting kubelet.");
                 return node;
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Conflict)
             {
                 var labels = KubernetesJson.Serialize(new { metadata = new { labels = NodeStatusBuilder.Labels(nodeName) } });
+                events.Emit(await client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: cancellationToken), EventTypes.Normal, Reasons.Starting, "Starting kubelet.");
                 return await client.CoreV1.PatchNodeAsync(new V1Patch(labels, V1Patch.PatchType.MergePatch), nodeName, cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is HttpRequestException or HttpOperationException)

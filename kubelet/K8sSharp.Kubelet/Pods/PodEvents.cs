@@ -22,7 +22,6 @@ internal static class Reasons
     public const string ErrImageNeverPull = "ErrImageNeverPull";
     public const string NodeReady = "NodeReady";
     public const string Starting = "Starting";
-    public const string RegisteredNode = "RegisteredNode";
 }
 
 /// <summary>Where the kubelet's events about pods go (an <see cref="EventRecorder"/>; tests collect them).</summary>

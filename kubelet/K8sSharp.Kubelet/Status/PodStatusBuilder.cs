@@ -16,6 +16,7 @@ internal static class PodStatusBuilder
     public static V1PodStatus Build(PodStatusInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input = input with { Now = Seconds(input.Now)!.Value };
         var pod = input.Pod;
         var spec = pod.Spec;
         var hasInit = spec.InitContainers is { Count: > 0 };
@@ -65,7 +66,7 @@ internal static class PodStatusBuilder
         switch (latest.State)
         {
             case ContainerRunState.Running:
-                status.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = latest.StartedAt } };
+                status.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = Seconds(latest.StartedAt) } };
                 status.Started = input.IsStarted(latest.Id);
                 status.Ready = status.Started == true && input.IsReady(latest.Id);
                 status.LastState = previous is null ? null : new V1ContainerState { Terminated = Terminated(input, previous) };
@@ -98,8 +99,8 @@ internal static class PodStatusBuilder
         ExitCode = (int)c.ExitCode,
         Reason = c.OomKilled ? "OOMKilled" : c.ExitCode == 0 ? "Completed" : c.State == ContainerRunState.Exited ? "Error" : "ContainerCannotRun",
         Message = input.TerminationMessage(c.Id) ?? c.Error,
-        StartedAt = c.StartedAt,
-        FinishedAt = c.FinishedAt,
+        StartedAt = Seconds(c.StartedAt),
+        FinishedAt = Seconds(c.FinishedAt),
         ContainerID = "docker://" + c.Id,
     };
 
@@ -115,7 +116,12 @@ internal static class PodStatusBuilder
         var gatesUnready = (pod.Spec.ReadinessGates ?? [])
             .Where(g => status.Conditions?.Concat(pod.Status?.Conditions ?? []).FirstOrDefault(c => c.Type == g.ConditionType)?.Status != "True")
             .Select(g => g.ConditionType).ToList();
-        var ownedByOthers = (pod.Status?.Conditions ?? []).Where(c => !KubeletConditions.Contains(c.Type));
+        var ownedByOthers = (pod.Status?.Conditions ?? []).Where(c => !KubeletConditions.Contains(c.Type)).ToList();
+        if (!ownedByOthers.Any(c => c.Type == "PodScheduled"))
+        {
+            // A pod bound by spec.nodeName never saw a scheduler; the kubelet reports it scheduled, as upstream.
+            ownedByOthers.Insert(0, new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = input.Now });
+        }
         var list = new List<V1PodCondition>(ownedByOthers)
         {
             Condition(input, "PodReadyToStartContainers", networkReady, null, null),
@@ -149,6 +155,10 @@ internal static class PodStatusBuilder
         }
         return incomplete;
     }
+
+    /// <summary>metav1.Time has whole seconds on the wire.</summary>
+    private static DateTime? Seconds(DateTime? time) =>
+        time is { } t ? new DateTime(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc) : null;
 
     private static V1PodCondition Condition(PodStatusInput input, string type, bool ok, string? reason, string? message)
     {

@@ -70,7 +70,7 @@ internal sealed partial class StatusManager(IKubernetes client, ILogger logger)
     private static V1PodStatus Merge(V1PodStatus? stored, V1PodStatus computed)
     {
         var others = (stored?.Conditions ?? []).Where(c => !PodStatusBuilder.KubeletConditions.Contains(c.Type)).ToList();
-        var mine = (computed.Conditions ?? []).Where(c => PodStatusBuilder.KubeletConditions.Contains(c.Type));
+        var mine = (computed.Conditions ?? []).Where(c => PodStatusBuilder.KubeletConditions.Contains(c.Type) || !others.Any(o => o.Type == c.Type));
         var merged = KubernetesJson.Deserialize<V1PodStatus>(KubernetesJson.Serialize(computed));
         merged.Conditions = [.. others, .. mine];
         merged.QosClass ??= stored?.QosClass;

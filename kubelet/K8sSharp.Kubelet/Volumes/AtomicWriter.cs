@@ -46,7 +46,7 @@ internal sealed class AtomicWriter(string targetDir, TimeProvider time)
         var newLink = Path.Combine(targetDir, NewDataDirName);
         File.Delete(newLink);
         File.CreateSymbolicLink(newLink, tsName);
-        File.Move(newLink, dataLink, overwrite: true);
+        NativeFiles.Rename(newLink, dataLink);
         var visible = payload.Keys.Select(p => p.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
         CreateUserVisibleLinks(visible);
         RemoveStalePaths(visible, tsName);

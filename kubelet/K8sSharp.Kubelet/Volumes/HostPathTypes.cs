@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace K8sSharp.Kubelet.Volumes;
 
 /// <summary>
@@ -60,23 +58,5 @@ internal static class HostPathTypes
     }
 
     /// <summary>The file-type bits (S_IFMT) of <paramref name="path"/>, following links; 0 when it does not exist.</summary>
-    private static int Kind(string path) => NativeStat.Mode(path) & 0xF000;
-}
-
-/// <summary>
-/// stat(2) for the one field .NET does not expose: the file type (sockets and devices look like files to FileInfo).
-/// The buffer is larger than struct stat; st_mode sits at offset 24 on x86_64 glibc (the only platform K8sSharp targets).
-/// </summary>
-internal static partial class NativeStat
-{
-    private const int ModeOffset = 24;
-
-    public static int Mode(string path)
-    {
-        var buffer = new byte[256];
-        return Stat(path, buffer) == 0 ? BitConverter.ToInt32(buffer, ModeOffset) : 0;
-    }
-
-    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Stat(string path, [Out] byte[] buffer);
+    private static int Kind(string path) => NativeFiles.Mode(path) & 0xF000;
 }
