@@ -90,6 +90,8 @@ internal sealed partial class PodSyncer(PodSyncerDependencies deps)
         var status = BuildStatus(pod, state, new SyncState(deps.Time.GetUtcNow()), PodIpOf(pod, state));
         status.Phase = pod.Status?.Phase is "Succeeded" or "Failed" ? pod.Status.Phase
             : status.ContainerStatuses.All(c => c.State?.Terminated is { ExitCode: 0 }) && status.ContainerStatuses.Count > 0 ? "Succeeded" : "Failed";
+        // Reclaim everything before the final status and the delete, so a finished `kubectl delete` means the node is clean.
+        await CleanUpAsync(uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, cancellationToken);
         await deps.Statuses.SetAsync(pod, status, cancellationToken);
         try
         {
@@ -103,7 +105,6 @@ internal sealed partial class PodSyncer(PodSyncerDependencies deps)
         {
             // already gone, or a namesake with another uid
         }
-        await CleanUpAsync(uid, pod.Metadata.NamespaceProperty, pod.Metadata.Name, cancellationToken);
     }
 
     /// <summary>Kills the running containers (preStop, then the stop signal, SIGKILL after the grace) and the sandbox, and detaches the network.</summary>
