@@ -7,6 +7,9 @@
 #   - pods run as Docker containers with an IP from the podCIDR; two pods reach each other by IP (wget, ping);
 #   - readiness and liveness probes, CrashLoopBackOff, restartPolicy Never;
 #   - env (configMapKeyRef, secretKeyRef, envFrom, fieldRef) and configMap/secret volumes (refreshed on change);
+#   - init containers and a sidecar, emptyDir shared between them, downwardAPI and projected volumes (a bound
+#     service-account token from the TokenRequest API, kube-root-ca.crt), runAsUser; termination messages;
+#     image pull failures;
 #   - logs in /var/log/pods in CRI format with /var/log/containers links; deleting a pod removes its containers.
 # Needs root (it reads the node's log files and asks docker about containers).
 # shellcheck source=conformance/lib.sh
@@ -122,8 +125,58 @@ spec:
   restartPolicy: Never
   containers:
   - {name: once, image: busybox:1.35, command: [sh, -c, 'echo done-once']}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: feat, labels: {tier: backend}}
+spec:
+  nodeName: $NODE
+  terminationGracePeriodSeconds: 2
+  initContainers:
+  - {name: init, image: busybox:1.35, command: [sh, -c, 'echo from-init > /work/init.txt'], volumeMounts: [{name: work, mountPath: /work}]}
+  - name: side
+    image: busybox:1.35
+    restartPolicy: Always
+    command: [sh, -c, 'echo from-sidecar > /work/side.txt; sleep 3600']
+    volumeMounts: [{name: work, mountPath: /work}]
+  volumes:
+  - {name: work, emptyDir: {}}
+  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}, {path: cpu, resourceFieldRef: {containerName: main, resource: limits.cpu, divisor: 1m}}]}}
+  - name: api
+    projected:
+      sources:
+      - serviceAccountToken: {path: token, expirationSeconds: 3600}
+      - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}
+  containers:
+  - name: main
+    image: busybox:1.35
+    command: [sh, -c, 'until [ -s /work/side.txt ]; do sleep 1; done; echo \$(cat /work/init.txt) \$(cat /work/side.txt) \$(cat /info/labels) cpu=\$(cat /info/cpu) uid=\$(id -u);
+      echo token-parts=\$(awk -F. "{print NF}" /api/token) ca=\$(head -1 /api/ca.crt); sleep 3600']
+    resources: {limits: {cpu: 500m, memory: 64Mi}}
+    securityContext: {runAsUser: 1000}
+    volumeMounts:
+    - {name: work, mountPath: /work}
+    - {name: info, mountPath: /info}
+    - {name: api, mountPath: /api}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: message}
+spec:
+  nodeName: $NODE
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox:1.35, command: [sh, -c, 'echo goodbye-message > /dev/termination-log; exit 4']}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nopull}
+spec:
+  nodeName: $NODE
+  containers:
+  - {name: main, image: k8ssharp.invalid/nothing:1, imagePullPolicy: IfNotPresent}
 YAML
-expect_success "create pods web, env, live, unready, crash, once on $NODE" "${k[@]}" apply -f "$WORK/pods.yaml"
+expect_success "create pods web, env, live, unready, crash, once, feat, message, nopull on $NODE" "${k[@]}" apply -f "$WORK/pods.yaml"
 
 expect_eventually "web runs with an IP from the podCIDR $CIDR" "^Running $PREFIX\\.[0-9]+\$" \
   "${k[@]}" get pod web -o 'jsonpath={.status.phase} {.status.podIP}'
@@ -165,10 +218,22 @@ expect_output "kubectl get shows CrashLoopBackOff" 'crash +0/1 +CrashLoopBackOff
 expect_eventually "restartPolicy Never: the pod ends Succeeded with reason Completed" '^Succeeded Completed$' \
   "${k[@]}" get pod once -o 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.reason}'
 
+expect_eventually "init container, then sidecar, then main: Initialized and 2/2 ready" '^True 2/2$' bash -c \
+  "kubectl -n $NS get pod feat -o 'jsonpath={.status.conditions[?(@.type==\"Initialized\")].status} ' && kubectl -n $NS get pod feat --no-headers | awk '{print \$2}'"
+FEAT_UID=$("${k[@]}" get pod feat -o 'jsonpath={.metadata.uid}')
+expect_eventually "emptyDir shared with init and sidecar, downwardAPI labels and limits, runAsUser" \
+  'stdout F from-init from-sidecar tier="backend" cpu=500 uid=1000$' cat "$LOGS/${NS}_feat_${FEAT_UID}/main/0.log"
+expect_eventually "projected volume: a bound service-account token (a JWT) and the cluster CA" \
+  'stdout F token-parts=3 ca=-----BEGIN CERTIFICATE-----$' cat "$LOGS/${NS}_feat_${FEAT_UID}/main/0.log"
+expect_eventually "the termination message file becomes the terminated state's message" '^Failed 4 Error goodbye-message$' \
+  "${k[@]}" get pod message -o 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.message}'
+expect_eventually "an image that cannot be pulled waits in ErrImagePull / ImagePullBackOff" '^(ErrImagePull|ImagePullBackOff)$' \
+  "${k[@]}" get pod nopull -o 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'
+
 expect_output "web's containers carry the dockershim labels and this node's name" "^web $NS podsandbox $NODE\$" \
   docker ps --filter "label=io.kubernetes.pod.uid=$WEB_UID" --filter label=io.kubernetes.docker.type=podsandbox \
   --format '{{.Label "io.kubernetes.pod.name"}} {{.Label "io.kubernetes.pod.namespace"}} {{.Label "io.kubernetes.docker.type"}} {{.Label "io.k8ssharp.node"}}'
 expect_success "delete pod web (graceful)" "${k[@]}" delete pod web --timeout=25s
 expect_no_output "deleting the pod removed its containers" '.' docker ps -aq --filter "label=io.kubernetes.pod.uid=$WEB_UID"
 expect_output "and its log directory" '^gone$' bash -c "[[ ! -e $LOGS/${NS}_web_${WEB_UID} ]] && echo gone"
-expect_success "delete the other pods" "${k[@]}" delete pod env live unready crash once --timeout=25s
+expect_success "delete the other pods" "${k[@]}" delete pod env live unready crash once feat message nopull --timeout=25s
