@@ -3,7 +3,8 @@
 #   make up / down    the same, detached / stop it (state stays in .k8ssharp/)
 #   make test         every test: dotnet test, then the conformance scenarios against `make up`
 #   make bench        API-server benchmarks vs baselines measured in the same run (bench/README.md)
-# Ports can be moved with K8SSHARP_ETCD_PORT (2379), K8SSHARP_API_PORT (6443).
+# Ports can be moved with K8SSHARP_ETCD_PORT (2379), K8SSHARP_API_PORT (6443), K8SSHARP_KUBELET_PORT (10250);
+# the node with K8SSHARP_NODE_NAME, K8SSHARP_CNI_BRIDGE (cni0), K8SSHARP_POD_LOG_DIR (/var/log/pods).
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
@@ -20,7 +21,7 @@ help:
 	@echo "  make test         dotnet tests + conformance scenarios + restart check; ends with 'N passed, M failed'"
 	@echo "  make bench        benchmarks vs raw etcd/Kestrel baselines, 3 reps, ratios (bench/results/latest.md)"
 	@echo "  make conformance  only the scenarios, against the running cluster (SCENARIOS='watch errors' for some)"
-	@echo "  make tools        install etcd, unzip and the pinned kubectl 1.35.2 / helm 4.1.4 (.k8ssharp/bin/)"
+	@echo "  make tools        install etcd, docker, CNI plugins, busybox, iptables and the pinned kubectl 1.35.2 / helm 4.1.4 (.k8ssharp/bin/)"
 	@echo "  make build        dotnet build (Release)"
 	@echo "  make clean        remove build outputs;  make reset: down + wipe .k8ssharp/ except bin/"
 

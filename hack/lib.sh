@@ -26,6 +26,16 @@ K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8sshar
 K8SS_CONTROLLER_MANAGER_DLL=$K8SS_ROOT/controllers/K8sSharp.ControllerManager/bin/Release/net10.0/k8ssharp-controller-manager.dll
 K8SS_CONTROLLER_MANAGER_PORT=${K8SSHARP_CONTROLLER_MANAGER_PORT:-10257}
 
+# The node: dockerd (shared by every kubelet on the machine; started only if none runs) and the kubelet,
+# which runs as root. Several kubelets can share one machine and dockerd when each has its own node
+# name, port, CNI bridge and pod CIDR (the CIDR comes from the Node's spec.podCIDR).
+K8SS_DOCKER_SOCK=${K8SSHARP_DOCKER_SOCK:-/var/run/docker.sock}
+K8SS_KUBELET_DLL=$K8SS_ROOT/kubelet/K8sSharp.Kubelet/bin/Release/net10.0/k8ssharp-kubelet.dll
+K8SS_KUBELET_PORT=${K8SSHARP_KUBELET_PORT:-10250}
+K8SS_NODE_NAME=${K8SSHARP_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
+K8SS_CNI_BRIDGE=${K8SSHARP_CNI_BRIDGE:-cni0}
+K8SS_POD_LOG_DIR=${K8SSHARP_POD_LOG_DIR:-/var/log/pods}
+
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # ---------------------------------------------------------------------------------------------
@@ -33,8 +43,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # One line per component:
 #   component NAME READY_URL READY_REGEX -- COMMAND...
 # NAME names the log (logs/NAME.log) and the pid file (NAME.pid). The component is ready when
-# READY_URL (fetched with curl -sk) answers a body matching READY_REGEX (grep -E).
+# READY_URL (fetched with curl -sk) answers a body matching READY_REGEX (grep -E). A READY_URL
+# unix:<socket>:<path> asks over a Unix socket; such a component is a machine-wide daemon: when one
+# already answers, `make up` uses it and `make down` leaves it alone (only a daemon it started is stopped).
 k8ss_components() {
+  component dockerd "unix:$K8SS_DOCKER_SOCK:/_ping" '^OK$' -- \
+    dockerd --host "unix://$K8SS_DOCKER_SOCK"
   component etcd "$K8SS_ETCD_URL/health" '"health": ?"true"' -- \
     etcd --name k8ssharp --data-dir "$K8SS_STATE/etcd" \
     --listen-client-urls "$K8SS_ETCD_URL" --advertise-client-urls "$K8SS_ETCD_URL" \
@@ -48,7 +62,22 @@ k8ss_components() {
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
-  # Planned, one line each: scheduler (10259), kubelet (10250), proxy (10256).
+  # Needs root (CNI plugins, iptables, bind mounts); the images it runs are built first (k8ss_before_start).
+  component kubelet "http://127.0.0.1:$K8SS_KUBELET_PORT/healthz" '^ok$' -- \
+    dotnet "$K8SS_KUBELET_DLL" --kubeconfig "$K8SS_KUBECONFIG" --node-name "$K8SS_NODE_NAME" \
+    --port "$K8SS_KUBELET_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
+    --cni-bridge "$K8SS_CNI_BRIDGE"
+  # Planned, one line each: scheduler (10259), proxy (10256).
+}
+
+# What must be in place before a component starts (run by up.sh and run.sh).
+k8ss_before_start() {
+  case $1 in
+    kubelet)
+      ((EUID == 0)) || die "the kubelet must run as root (CNI plugins, iptables, bind mounts): run 'make up' as root"
+      "$K8SS_ROOT/hack/images/build.sh" | sed 's/^/    /'
+      ;;
+  esac
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -125,13 +154,24 @@ k8ss_alive() { k8ss_pid "$1" >/dev/null; }
 
 # True when the component's readiness URL answers as expected.
 k8ss_ready() {
-  local body
-  body=$(curl -sk --max-time 2 "${K8SS_URL[$1]}" 2>/dev/null) || return 1
+  local body url=${K8SS_URL[$1]} socket path
+  if [[ $url == unix:* ]]; then
+    socket=${url#unix:}
+    path=${socket#*:}
+    socket=${socket%%:*}
+    body=$(curl -s --max-time 2 --unix-socket "$socket" "http://localhost$path" 2>/dev/null) || return 1
+  else
+    body=$(curl -sk --max-time 2 "$url" 2>/dev/null) || return 1
+  fi
   grep -Eq -- "${K8SS_READY[$1]}" <<<"$body"
 }
 
-# The TCP port of a component's readiness URL.
+# True for a machine-wide daemon (readiness over a Unix socket): reused when already running.
+k8ss_shared() { [[ ${K8SS_URL[$1]} == unix:* ]]; }
+
+# The TCP port of a component's readiness URL (nothing for a Unix socket).
 k8ss_port() {
+  k8ss_shared "$1" && return 0
   local hostport=${K8SS_URL[$1]#*://}
   hostport=${hostport%%/*}
   printf '%s\n' "${hostport##*:}"
@@ -143,6 +183,7 @@ k8ss_port_busy() { [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]]; }
 k8ss_check_port() {
   local name=$1 port
   port=$(k8ss_port "$name")
+  [[ -n $port ]] || return 0
   if k8ss_port_busy "$port"; then
     die "port $port (for $name) is already in use by a process that 'make up' did not start.
   Stop that process, or move K8sSharp's ports: K8SSHARP_ETCD_PORT=12379 K8SSHARP_API_PORT=16443 make up"

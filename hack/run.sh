@@ -36,7 +36,11 @@ mkdir -p "$K8SS_STATE" "$K8SS_LOGS"
 for name in "${K8SS_NAMES[@]}"; do
   if pid=$(k8ss_pid "$name"); then
     log "$name is already running (pid $pid); reusing it"
+  elif k8ss_shared "$name" && k8ss_ready "$name"; then
+    log "$name is already running (not started by make run: it will be left running)"
+    continue
   else
+    k8ss_before_start "$name"
     k8ss_check_runnable "$name"
     k8ss_check_port "$name"
     if [[ $name == "$FOREGROUND" ]]; then

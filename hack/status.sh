@@ -12,6 +12,8 @@ for name in "${K8SS_NAMES[@]}"; do
   if pid=$(k8ss_pid "$name"); then
     [[ $mode == --alive ]] && printf '%s\n' "$name"
     if k8ss_ready "$name"; then state="running (pid $pid), ready"; else state="running (pid $pid), NOT ready"; all_ready=1; fi
+  elif k8ss_shared "$name" && k8ss_ready "$name"; then
+    state="running (not started by make up), ready"
   else
     state="stopped"
     all_ready=1

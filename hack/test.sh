@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test` (after make tools build): every test.
 #   1. etcd (reused if `make up` already runs one) for the unit/integration tests, which find it
-#      through K8SSHARP_ETCD
+#      through K8SSHARP_ETCD; dockerd and the local images for the kubelet's Docker tests
 #   2. dotnet test K8sSharp.sln
 #   3. the cluster (hack/up.sh), the conformance scenarios, then conformance/restart-check.sh
 #   4. stops, by pid, only the components this script started (also on failure or Ctrl-C)
@@ -63,7 +63,8 @@ add_summary() {
 
 mkdir -p "$K8SS_LOGS"
 
-# 1-2. unit and integration tests
+# 1-2. unit and integration tests (the kubelet's need dockerd and the local images)
+"$K8SS_ROOT/hack/up.sh" dockerd && "$K8SS_ROOT/hack/images/build.sh" || warn "dockerd or the local images are not available: the kubelet's Docker tests will skip"
 if "$K8SS_ROOT/hack/up.sh" etcd; then
   export K8SSHARP_ETCD=$K8SS_ETCD_URL
   log "dotnet test K8sSharp.sln (K8SSHARP_ETCD=$K8SSHARP_ETCD)"

@@ -12,7 +12,11 @@ names=("${K8SS_SELECTED[@]}")
 for name in "${names[@]}"; do
   if pid=$(k8ss_pid "$name"); then
     log "$name is already running (pid $pid)"
+  elif k8ss_shared "$name" && k8ss_ready "$name"; then
+    log "$name is already running (not started by make up: it will be left running)"
+    continue
   else
+    k8ss_before_start "$name"
     k8ss_check_runnable "$name"
     k8ss_check_port "$name"
     log "starting $name (log: ${K8SS_LOGS#"$K8SS_ROOT"/}/$name.log)"

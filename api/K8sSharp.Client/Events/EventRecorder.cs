@@ -46,7 +46,14 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     }
 
     /// <summary>Queues an event about <paramref name="obj"/>; <paramref name="type"/> is Normal or Warning.</summary>
-    public void Event(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
+    public void Event(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message) =>
+        Event(obj, null, type, reason, message);
+
+    /// <summary>
+    /// Queues an event about a part of <paramref name="obj"/> named by <paramref name="fieldPath"/> (the
+    /// involvedObject.fieldPath, e.g. the kubelet's <c>spec.containers{name}</c>), or the whole object when null.
+    /// </summary>
+    public void Event(IKubernetesObject<V1ObjectMeta> obj, string? fieldPath, string type, string reason, string message)
     {
         try
         {
@@ -54,6 +61,7 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
             // first/lastTimestamp are metav1.Time: RFC 3339 with whole seconds on the wire.
             var stamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
             var reference = Reference(obj);
+            reference.FieldPath = fieldPath;
             var ev = new Corev1Event
             {
                 ApiVersion = "v1",
@@ -134,7 +142,7 @@ public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
     private static string AggregateKey(Corev1Event ev)
     {
         var o = ev.InvolvedObject;
-        return string.Join('\n', ev.Source?.Component, ev.Source?.Host, o.Kind, o.NamespaceProperty, o.Name, o.Uid, o.ApiVersion, ev.Type, ev.Reason, ev.Message);
+        return string.Join('\n', ev.Source?.Component, ev.Source?.Host, o.Kind, o.NamespaceProperty, o.Name, o.Uid, o.ApiVersion, o.FieldPath, ev.Type, ev.Reason, ev.Message);
     }
 
     /// <summary>An ObjectReference to <paramref name="obj"/>; kind and apiVersion come from the model type when the object omits them.</summary>

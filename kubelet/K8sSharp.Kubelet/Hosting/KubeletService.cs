@@ -1,0 +1,112 @@
+using k8s;
+using k8s.Models;
+using K8sSharp.Client.Controllers;
+using K8sSharp.Client.Events;
+using K8sSharp.Client.Informers;
+using K8sSharp.Kubelet.Logs;
+using K8sSharp.Kubelet.Network;
+using K8sSharp.Kubelet.Nodes;
+using K8sSharp.Kubelet.Pods;
+using K8sSharp.Kubelet.Probes;
+using K8sSharp.Kubelet.Runtime;
+using K8sSharp.Kubelet.Status;
+using K8sSharp.Kubelet.Volumes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace K8sSharp.Kubelet.Hosting;
+
+/// <summary>
+/// Wires the kubelet together and runs it: the node agent (registration, status, lease), the informers (this node's
+/// pods; ConfigMaps, Secrets and Services for env and volumes), docker's event stream, and the pod workers that run
+/// <see cref="PodSyncer"/> per pod key.
+/// </summary>
+internal sealed partial class KubeletService(KubeletOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+{
+    public const int PodWorkerCount = 8;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var logger = loggers.CreateLogger("K8sSharp.Kubelet");
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+        using var client = new Kubernetes(config);
+        using var docker = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
+        var paths = new PodPaths(options.RootDir, options.PodLogDir);
+        Directory.CreateDirectory(paths.PodsDir);
+        var machine = MachineInfo.Detect(paths.RootDir) with { Hostname = options.NodeName }; // --node-name is also the hostname, as --hostname-override
+        await using var recorder = new EventRecorder(client, "kubelet", options.NodeName, time, loggers.CreateLogger<EventRecorder>());
+        var podEvents = new RecordedPodEvents(recorder);
+        var network = new PodNetwork(new ProcessRunner(), options.CniBinDir, options.CniBridge, Path.Combine(paths.RootDir, "cni"), loggers.CreateLogger<PodNetwork>());
+        await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
+        var pods = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client, new ListScope(FieldSelector: $"spec.nodeName={options.NodeName}")));
+        var objects = new ListerObjectSource(
+            informers.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(client)).Lister,
+            informers.GetOrAdd(() => ListWatchers.For<V1Secret>(client)).Lister,
+            informers.GetOrAdd(() => ListWatchers.For<V1Service>(client)).Lister);
+        var workers = new PodWorkers(docker, time, loggers.CreateLogger<PodWorkers>());
+        using var http = Handlers.CreateHttpClient();
+        var handlers = new Handlers(docker, http);
+        using var probes = new ProbeManager(handlers, podEvents, time, loggers.CreateLogger<ProbeManager>(), workers.Queue.Add);
+        using var logs = new ContainerLogCopier(docker.Client, loggers.CreateLogger<ContainerLogCopier>());
+        var node = new NodeContext
+        {
+            NodeName = options.NodeName,
+            HostIp = machine.InternalIp,
+            ClusterDns = options.ClusterDns,
+            ClusterDomain = options.ClusterDomain,
+            Allocatable = NodeStatusBuilder.Allocatable(machine),
+            HostResolvConf = ResolvConf.Parse(File.Exists("/etc/resolv.conf") ? await File.ReadAllTextAsync("/etc/resolv.conf", stoppingToken) : ""),
+        };
+        var volumes = new VolumeManager(client, objects, paths, new ServiceAccountTokens(client, time), time);
+        var syncer = new PodSyncer(new PodSyncerDependencies(
+            client, pods.Lister, docker, network, volumes, objects, probes, handlers,
+            new StatusManager(client, loggers.CreateLogger<StatusManager>()), podEvents, logs, paths, node, time, loggers.CreateLogger<PodSyncer>()));
+        var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
+            new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
+        LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
+        workers.Register(pods);
+        informers.Start();
+        var agentTask = agent.RunAsync(stoppingToken);
+        if (!await informers.WaitForCacheSyncAsync(stoppingToken))
+        {
+            return;
+        }
+        await workers.EnqueueRuntimePodsAsync(stoppingToken);
+        var eventsTask = workers.WatchRuntimeEventsAsync(stoppingToken);
+        await ControllerRunner.RunWorkersAsync(workers.Queue, PodWorkerCount, async (key, ct) =>
+        {
+            if (await syncer.SyncAsync(key, ct) is { } next)
+            {
+                workers.Queue.AddAfter(key, next);
+            }
+        }, logger, stoppingToken);
+        await Task.WhenAll(IgnoreCancellation(agentTask), IgnoreCancellation(eventsTask));
+    }
+
+    private static async Task<NodeHealth> RuntimeHealthAsync(DockerRuntime docker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Client.System.PingAsync(cancellationToken);
+            return new NodeHealth(true, false, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or Docker.DotNet.DockerApiException or IOException or TimeoutException)
+        {
+            return new NodeHealth(false, false, e.Message);
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "kubelet for node {Node} starting against {Server}; node IP {Ip}")]
+    private static partial void LogStarting(ILogger logger, string node, string server, string ip);
+}
