@@ -1,5 +1,8 @@
 using k8s;
 using K8sSharp.Client.Informers;
+using K8sSharp.ControllerManager.Disruption;
+using K8sSharp.ControllerManager.GarbageCollection;
+using K8sSharp.ControllerManager.Namespaces;
 using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
@@ -33,6 +36,9 @@ internal sealed class ControllerManager
         (new ServiceAccountsController(client, time, loggers.CreateLogger<ServiceAccountsController>()), 1),
         (new RootCaPublisher(client, caBundle, time, loggers.CreateLogger<RootCaPublisher>()), 1),
         (new ReplicaSetController(client, time, loggers.CreateLogger<ReplicaSetController>()), 5),
+        (new NamespaceController(client, time, loggers.CreateLogger<NamespaceController>()), 10),
+        (new GarbageCollector(client, time, loggers.CreateLogger<GarbageCollector>()), 20),
+        (new DisruptionController(client, time, loggers.CreateLogger<DisruptionController>()), 1),
     ];
 
     public async Task RunAsync(CancellationToken cancellationToken)

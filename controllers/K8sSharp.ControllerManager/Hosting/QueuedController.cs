@@ -51,6 +51,6 @@ internal abstract class QueuedController : IController
         return informer.Lister;
     }
 
-    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+    public virtual Task RunAsync(int workers, CancellationToken cancellationToken) =>
         ControllerRunner.RunWorkersAsync(Queue, workers, ReconcileAsync, Logger, cancellationToken);
 }
