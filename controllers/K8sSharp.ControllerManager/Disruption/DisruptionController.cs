@@ -102,7 +102,7 @@ internal sealed partial class DisruptionController : QueuedController
             return;
         }
         var matching = pods.List(budget.Metadata.NamespaceProperty).Where(p => Selects(budget, p)).ToList();
-        var now = Time.GetUtcNow().UtcDateTime;
+        var now = NowInSeconds();
         var result = DisruptionBudgets.Compute(budget, matching, ScaleOf, now);
         var status = result.Status ?? FailSafe(budget, result.Failure!, now);
         if (!DisruptionBudgets.SameStatus(budget.Status, status))

@@ -71,7 +71,7 @@ internal sealed partial class NamespaceController : QueuedController
     {
         ns.Status ??= new V1NamespaceStatus();
         ns.Status.Conditions ??= [];
-        if (!NamespaceDeletionConditions.Update(ns.Status.Conditions, report, Time.GetUtcNow().UtcDateTime))
+        if (!NamespaceDeletionConditions.Update(ns.Status.Conditions, report, NowInSeconds()))
         {
             return ns;
         }
