@@ -23,6 +23,7 @@ internal sealed partial class GarbageCollector : QueuedController
     private const string OrphanPrefix = "orphan/";
 
     private readonly ResourceClient resources;
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public GarbageCollector(IKubernetes client, TimeProvider time, ILogger logger)
         : base(time, logger)
@@ -36,6 +37,9 @@ internal sealed partial class GarbageCollector : QueuedController
     internal DependencyGraph Graph { get; } = new();
 
     internal GraphMonitors Monitors { get; }
+
+    /// <summary>Completes once every monitor has listed and the workers start.</summary>
+    internal Task Synced => synced.Task;
 
     /// <summary>The collector watches every resource itself; it needs nothing from the shared factory.</summary>
     public override void Register(SharedInformerFactory informers)
@@ -51,6 +55,7 @@ internal sealed partial class GarbageCollector : QueuedController
             return;
         }
         LogStarted(Logger, Graph.Count);
+        synced.TrySetResult();
         var rediscovery = RediscoverAsync(cancellationToken);
         await base.RunAsync(workers, cancellationToken);
         await rediscovery;
