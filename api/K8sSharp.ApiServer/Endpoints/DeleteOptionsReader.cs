@@ -27,9 +27,23 @@ internal static class DeleteOptionsReader
         {
             throw ApiException.BadRequest($"DeleteOptions.propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
         }
+        var orphan = (bool?)body?["orphanDependents"] ?? ParseBool(request.Get("orphanDependents"));
+        if (orphan is not null && policy is not null)
+        {
+            throw ApiException.Invalid("meta.k8s.io", "DeleteOptions", string.Empty,
+                [new StatusCause("FieldValueInvalid", "OrphanDependents and DeletionPropagation cannot be both set", "propagationPolicy")]);
+        }
         var preconditions = body?["preconditions"] as JsonObject;
-        return new DeleteRequest(dryRun, grace, (string?)preconditions?["uid"], (string?)preconditions?["resourceVersion"], policy);
+        return new DeleteRequest(dryRun, grace, (string?)preconditions?["uid"], (string?)preconditions?["resourceVersion"], policy, orphan);
     }
+
+    private static bool? ParseBool(string? value) => value switch
+    {
+        null or "" => null,
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw ApiException.BadRequest($"invalid orphanDependents value: {value}"),
+    };
 
     private static bool CheckDryRun(JsonArray values) =>
         values.All(v => (string?)v == "All") ? true : throw ApiException.BadRequest("Invalid dryRun value; only \"All\" is supported");

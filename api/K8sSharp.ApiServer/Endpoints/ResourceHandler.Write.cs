@@ -46,7 +46,9 @@ internal sealed partial class ResourceHandler
             ? await namespaces.DeleteAsync(name, request, ct)
             : await store.DeleteAsync(ns, name, request, ct);
         JsonNode body = !deleted || ReturnsDeletedObject.Contains(store.Resource.Name) ? obj : SuccessStatus(store, obj);
-        await ResponseWriter.WriteAsync(context, 200, body, output.Format, ct);
+        // Upstream answers 202 only for a pending deletion asked with orphanDependents=false (kept for old clients).
+        var code = !deleted && request.OrphanDependents == false ? 202 : 200;
+        await ResponseWriter.WriteAsync(context, code, body, output.Format, ct);
     }
 
     /// <summary>Deletes every selected object in the namespace and answers with the list of what was deleted.</summary>

@@ -12,7 +12,7 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// Dispatches a resource request (after authentication) to the handler of its verb, the way kube-apiserver's
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
-internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas,
+internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeletion namespaces, SchemaIndex schemas,
     ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, EvictionHandler evictions, TokenRequestHandler tokenRequests,
     Proxy.ConnectHandler connects, TimeProvider time)
 {
@@ -82,6 +82,9 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
                 return;
             case "eviction" when store.Resource is { Group: "", Name: "pods" }:
                 await evictions.HandleAsync(context, store, ns!, info.Name!, ct);
+                return;
+            case "finalize" when store.Resource is { Group: "", Name: "namespaces" } && info.Verb == "update":
+                await UpdateAsync(context, store, ns, info.Name!, new NamespaceFinalizeStrategy(store.Strategy), ct);
                 return;
             case not "status" and not "ephemeralcontainers":
                 throw new ApiException(404, "NotFound", $"the subresource {sub.Name} of {store.Resource.GroupResource} is not served yet");

@@ -67,7 +67,7 @@ internal static class ApiServerHost
         services.AddSingleton<IStorage>(_ => options.Storage == "memory" ? new MemoryStorage() : new EtcdStorage(options.EtcdServers));
         services.AddSingleton(sp => new CachedStorage(sp.GetRequiredService<IStorage>()));
         services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<NamespaceDeleter>();
+        services.AddSingleton<NamespaceDeletion>();
         services.AddSingleton<Endpoints.Proxy.BackendTransport>();
         services.AddSingleton<Endpoints.Proxy.ConnectHandler>();
         services.AddSingleton<ObjectDecoder>();

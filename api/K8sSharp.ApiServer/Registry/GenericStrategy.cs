@@ -38,6 +38,12 @@ internal class GenericStrategy(ApiResource resource) : IResourceStrategy
 
     public virtual IEnumerable<StatusCause> ValidateUpdate(JsonObject updated, JsonObject old) => Validate(updated);
 
+    public virtual bool HoldsDeletion(JsonObject obj) => false;
+
+    public virtual void PrepareForDelete(JsonObject obj)
+    {
+    }
+
     /// <summary>How names of this kind are checked; most kinds use DNS-1123 subdomains.</summary>
     protected virtual Func<string, string?> NameRule => Names.Subdomain;
 }

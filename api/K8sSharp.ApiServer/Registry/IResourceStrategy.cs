@@ -22,4 +22,15 @@ internal interface IResourceStrategy
 
     /// <summary>Whether an update that changes the given object counts as a spec change (bumps metadata.generation).</summary>
     bool TracksGeneration { get; }
+
+    /// <summary>
+    /// Whether something other than metadata.finalizers keeps a deleted object stored (a namespace's spec.finalizers):
+    /// a DELETE then only marks it, and the update that clears the last of them removes it.
+    /// </summary>
+    bool HoldsDeletion(JsonObject obj) => false;
+
+    /// <summary>Changes the object when its deletion starts (upstream's BeforeDelete), e.g. a namespace turns Terminating.</summary>
+    void PrepareForDelete(JsonObject obj)
+    {
+    }
 }

@@ -9,8 +9,10 @@ namespace K8sSharp.ApiServer.Registry;
 internal sealed record WriteOptions(bool DryRun = false, string? FieldManager = null);
 
 /// <summary>metav1.DeleteOptions, as far as the store honours them.</summary>
+/// <param name="PropagationPolicy">Orphan, Background or Foreground; null for the kind's default.</param>
+/// <param name="OrphanDependents">The deprecated boolean form of the policy (true: Orphan, false: Background).</param>
 internal sealed record DeleteRequest(bool DryRun = false, long? GracePeriodSeconds = null, string? PreconditionUid = null,
-    string? PreconditionResourceVersion = null, string? PropagationPolicy = null);
+    string? PreconditionResourceVersion = null, string? PropagationPolicy = null, bool? OrphanDependents = null);
 
 /// <summary>A list request after parsing: the filter is already built from the label and field selectors.</summary>
 /// <param name="Filter">Null when nothing is selected (then remainingItemCount can be reported).</param>

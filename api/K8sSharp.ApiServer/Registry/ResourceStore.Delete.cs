@@ -7,9 +7,11 @@ namespace K8sSharp.ApiServer.Registry;
 internal sealed partial class ResourceStore
 {
     /// <summary>
-    /// Deletes an object, upstream style: preconditions first; an object with finalizers only gets its
-    /// deletionTimestamp (and is removed by the update that drops the last finalizer); pods bound to a node are
-    /// deleted gracefully, with a deletionTimestamp the kubelet acts on; everything else is removed at once.
+    /// Deletes an object, upstream style: preconditions first; the propagation policy may add the garbage
+    /// collector's <c>orphan</c> or <c>foregroundDeletion</c> finalizer (<see cref="DeletionFinalizers"/>); an object
+    /// with finalizers (or one its strategy holds, as a namespace with spec.finalizers) only gets its deletionTimestamp
+    /// and is removed by the update that drops the last finalizer; pods bound to a node are deleted gracefully, with a
+    /// deletionTimestamp the kubelet acts on; everything else is removed at once.
     /// </summary>
     /// <returns>The object as last stored, and whether it is gone.</returns>
     public async Task<(JsonObject Object, bool Deleted)> DeleteAsync(string? ns, string name, DeleteRequest request, CancellationToken ct)
@@ -21,14 +23,15 @@ internal sealed partial class ResourceStore
             var current = Decode(stored.Value, stored.ModRevision);
             CheckPreconditions(current, request, name);
             var graceSeconds = GracePeriodFor(current, request);
-            if (current.HasFinalizers() || graceSeconds > 0)
+            var finalizers = DeletionFinalizers.After(current, request);
+            if (finalizers is { Count: > 0 } || current.HasFinalizers() || Strategy.HoldsDeletion(current) || graceSeconds > 0)
             {
-                var pending = await MarkDeletingAsync(key, current, stored, graceSeconds, request.DryRun, ct);
-                if (pending is not null)
+                var pending = await MarkDeletingAsync(key, current, stored, new DeletionMark(graceSeconds, finalizers), request.DryRun, ct);
+                if (pending is not null && (request.DryRun || pending.HasFinalizers() || Strategy.HoldsDeletion(pending) || graceSeconds > 0))
                 {
                     return (pending, false);
                 }
-                continue;
+                continue; // lost a race, or the request removed the last finalizer: decide again on the stored state
             }
             if (request.DryRun)
             {
@@ -77,17 +80,27 @@ internal sealed partial class ResourceStore
         return request.GracePeriodSeconds ?? (long?)current["spec"]?["terminationGracePeriodSeconds"] ?? 30;
     }
 
+    /// <summary>What a pending deletion writes: the grace period and, when they change, the finalizers.</summary>
+    private sealed record DeletionMark(long GraceSeconds, JsonArray? Finalizers);
+
     /// <returns>The updated object, or null when a concurrent write won (the caller retries).</returns>
-    private async Task<JsonObject?> MarkDeletingAsync(string key, JsonObject current, StoredValue stored, long graceSeconds, bool dryRun, CancellationToken ct)
+    private async Task<JsonObject?> MarkDeletingAsync(string key, JsonObject current, StoredValue stored, DeletionMark mark, bool dryRun, CancellationToken ct)
     {
         var metadata = current.Metadata();
-        var deadline = time.GetUtcNow().AddSeconds(graceSeconds);
-        if (metadata["deletionTimestamp"] is null || graceSeconds < ((long?)metadata["deletionGracePeriodSeconds"] ?? 0))
+        var deadline = time.GetUtcNow().AddSeconds(mark.GraceSeconds);
+        var changed = mark.Finalizers is not null;
+        if (mark.Finalizers is not null)
+        {
+            metadata.SetOrRemove("finalizers", mark.Finalizers.Count > 0 ? mark.Finalizers : null);
+        }
+        if (metadata["deletionTimestamp"] is null || mark.GraceSeconds < ((long?)metadata["deletionGracePeriodSeconds"] ?? 0))
         {
             metadata["deletionTimestamp"] = ObjectMeta.FormatTime(deadline);
-            metadata["deletionGracePeriodSeconds"] = graceSeconds;
+            metadata["deletionGracePeriodSeconds"] = mark.GraceSeconds;
+            Strategy.PrepareForDelete(current);
+            changed = true;
         }
-        else
+        if (!changed)
         {
             return current;
         }

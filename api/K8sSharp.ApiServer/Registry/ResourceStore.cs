@@ -179,7 +179,7 @@ internal sealed partial class ResourceStore
             return current;
         }
         var bytes = Encode(updated);
-        if (updated.IsBeingDeleted() && !updated.HasFinalizers())
+        if (updated.IsBeingDeleted() && !updated.HasFinalizers() && !Strategy.HoldsDeletion(updated))
         {
             return dryRun ? updated : await DeleteStoredAsync(key, stored, ct);
         }

@@ -1,11 +1,10 @@
-using System.Net.Http.Headers;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using K8sSharp.Client.Dynamic;
 
 namespace K8sSharp.Client.Informers;
 
@@ -13,9 +12,10 @@ namespace K8sSharp.Client.Informers;
 public sealed record ListScope(string? Namespace = null, string? LabelSelector = null, string? FieldSelector = null);
 
 /// <summary>
-/// <see cref="IListWatcher{T}"/> for any built-in kind, from the <see cref="KubernetesEntityAttribute"/> of
-/// <typeparamref name="T"/> (group, version, plural): LIST <c>/api(s)/…/[namespaces/ns/]plural?limit&amp;continue</c> and
-/// WATCH with <c>allowWatchBookmarks</c>, both with the scope's selectors. One class instead of a typed block per kind;
+/// <see cref="IListWatcher{T}"/> for any resource: LIST <c>/api(s)/…/[namespaces/ns/]plural?limit&amp;continue</c> and
+/// WATCH with <c>allowWatchBookmarks</c>, both with the scope's selectors. For a built-in kind the resource comes from the
+/// <see cref="KubernetesEntityAttribute"/> of <typeparamref name="T"/>; for anything else (e.g.
+/// <see cref="PartialObjectMetadata"/> of a discovered resource) it is given. One class instead of a typed block per kind;
 /// requests go through the client's own HTTP pipeline and credentials, so they authenticate as its other calls do.
 /// </summary>
 public sealed class ResourceListWatcher<T> : IListWatcher<T>
@@ -24,24 +24,22 @@ public sealed class ResourceListWatcher<T> : IListWatcher<T>
     private readonly Kubernetes client;
     private readonly string collectionPath;
     private readonly ListScope scope;
+    private readonly string accept;
 
     public ResourceListWatcher(IKubernetes client, ListScope? scope = null)
+        : this(client, GroupVersionResource.Of<T>(), scope)
     {
-        this.client = client as Kubernetes
-            ?? throw new ArgumentException("a k8s.Kubernetes client is needed for its HTTP pipeline", nameof(client));
+    }
+
+    /// <param name="accept">The Accept header of lists and watches, e.g. one asking for PartialObjectMetadata.</param>
+    public ResourceListWatcher(IKubernetes client, GroupVersionResource resource, ListScope? scope = null, string accept = ApiRequests.Json)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        this.client = ApiRequests.RequireHttpClient(client);
         this.scope = scope ?? new ListScope();
-        collectionPath = CollectionPath(this.scope.Namespace);
+        this.accept = accept;
+        collectionPath = resource.CollectionPath(this.scope.Namespace);
     }
-
-    /// <summary><c>api/v1/pods</c>, <c>apis/apps/v1/namespaces/ns/deployments</c>, …</summary>
-    private static string CollectionPath(string? ns)
-    {
-        var entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
-            ?? throw new ArgumentException($"{typeof(T).Name} has no KubernetesEntity attribute");
-        var groupVersion = string.IsNullOrEmpty(entity.Group) ? "api/" + entity.ApiVersion : $"apis/{entity.Group}/{entity.ApiVersion}";
-        return ns is null ? $"{groupVersion}/{entity.PluralName}" : $"{groupVersion}/namespaces/{Uri.EscapeDataString(ns)}/{entity.PluralName}";
-    }
-
     public async Task<ListPage<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken)
     {
         var query = $"limit={limit}" + (string.IsNullOrEmpty(continueToken) ? "" : "&continue=" + Uri.EscapeDataString(continueToken));
@@ -73,27 +71,11 @@ public sealed class ResourceListWatcher<T> : IListWatcher<T>
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string query, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(string query, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var selectors = (scope.LabelSelector is { } labels ? "&labelSelector=" + Uri.EscapeDataString(labels) : "")
             + (scope.FieldSelector is { } fields ? "&fieldSelector=" + Uri.EscapeDataString(fields) : "");
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, $"{collectionPath}?{query}{selectors}"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
-        }
-        var response = await client.HttpClient.SendAsync(request, completion, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-        var content = await response.Content.ReadAsStringAsync(cancellationToken);
-        response.Dispose();
-        throw new HttpOperationException($"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {content}")
-        {
-            Response = new HttpResponseMessageWrapper(response, content),
-        };
+        return ApiRequests.SendAsync(client, HttpMethod.Get, $"{collectionPath}?{query}{selectors}", null, accept, completion, cancellationToken);
     }
 
     private sealed class ItemList

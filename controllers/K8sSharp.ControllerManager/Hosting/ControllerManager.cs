@@ -3,9 +3,12 @@ using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
 using K8sSharp.ControllerManager.CronJobs;
 using K8sSharp.ControllerManager.Deployments;
-using K8sSharp.ControllerManager.Endpoints;
+using K8sSharp.ControllerManager.Disruption;
 using K8sSharp.ControllerManager.EndpointSlices;
+using K8sSharp.ControllerManager.Endpoints;
+using K8sSharp.ControllerManager.GarbageCollection;
 using K8sSharp.ControllerManager.Jobs;
+using K8sSharp.ControllerManager.Namespaces;
 using K8sSharp.ControllerManager.NodeIpam;
 using K8sSharp.ControllerManager.NodeLifecycle;
 using K8sSharp.ControllerManager.ReplicaSets;
@@ -60,6 +63,9 @@ internal sealed class ControllerManager
         (new NodeLifecycleController(client, recorderFor("node-controller"),
             new NodeHealthMonitor(options.NodeMonitorGracePeriod, options.NodeStartupGracePeriod), time, loggers.CreateLogger<NodeLifecycleController>()), 1),
         (new TaintEvictionController(client, recorderFor("taint-eviction-controller"), time, loggers.CreateLogger<TaintEvictionController>()), 1),
+        (new NamespaceController(client, time, loggers.CreateLogger<NamespaceController>()), 10),
+        (new GarbageCollector(client, time, loggers.CreateLogger<GarbageCollector>()), 20),
+        (new DisruptionController(client, time, loggers.CreateLogger<DisruptionController>()), 1),
     ];
 
     public async Task RunAsync(CancellationToken cancellationToken)

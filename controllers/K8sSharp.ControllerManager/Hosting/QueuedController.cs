@@ -31,6 +31,13 @@ internal abstract class QueuedController : IController
 
     protected ILogger Logger { get; }
 
+    /// <summary>The current time at metav1.Time's precision (whole seconds), for timestamps written into objects.</summary>
+    protected DateTime NowInSeconds()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+    }
+
     public abstract void Register(SharedInformerFactory informers);
 
     /// <summary>Converges the object named by <paramref name="key"/>; throws to be retried with backoff.</summary>
@@ -51,6 +58,6 @@ internal abstract class QueuedController : IController
         return informer.Lister;
     }
 
-    public Task RunAsync(int workers, CancellationToken cancellationToken) =>
+    public virtual Task RunAsync(int workers, CancellationToken cancellationToken) =>
         ControllerRunner.RunWorkersAsync(Queue, workers, ReconcileAsync, Logger, cancellationToken);
 }
