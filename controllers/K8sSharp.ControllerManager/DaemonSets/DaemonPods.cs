@@ -51,17 +51,19 @@ internal static class DaemonPods
     /// taints keep a new pod off, and only an untolerated NoExecute taint evicts an existing one.</summary>
     public static Eligibility Evaluate(V1Node node, V1DaemonSet ds)
     {
-        var spec = TemplateFor(ds, node.Metadata.Name, hash: null).Spec;
+        // The template as it is (its own affinity, not yet the pin to the node) plus the default tolerations.
+        var spec = ds.Spec.Template.Spec;
+        var tolerations = WithDefaultTolerations(spec);
         var fitsName = string.IsNullOrEmpty(spec.NodeName) || spec.NodeName == node.Metadata.Name;
         if (!fitsName || !NodePredicates.MatchesRequiredAffinity(spec, node))
         {
             return new Eligibility(false, false);
         }
-        if (NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, spec.Tolerations, NoSchedule, NoExecute) is null)
+        if (NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, tolerations, NoSchedule, NoExecute) is null)
         {
             return new Eligibility(true, true);
         }
-        return new Eligibility(false, NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, spec.Tolerations, NoExecute) is null);
+        return new Eligibility(false, NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, tolerations, NoExecute) is null);
     }
 
     /// <summary>The template's tolerations plus those upstream's AddOrUpdateDaemonPodTolerations adds (each only once).</summary>
