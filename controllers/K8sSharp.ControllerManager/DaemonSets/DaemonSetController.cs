@@ -34,7 +34,7 @@ internal sealed partial class DaemonSetController : QueuedController
         this.client = client;
         this.events = events;
         expectations = new ControllerExpectations(time);
-        claims = new PodClaims(client);
+        claims = new PodClaims(client, logger);
     }
 
     public override string Name => "daemonset";

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using K8sSharp.Client.Cache;
 using K8sSharp.ControllerManager.ReplicaSets;
+using Microsoft.Extensions.Logging;
 
 namespace K8sSharp.ControllerManager.Hosting;
 
@@ -12,7 +13,7 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// (not while either side is being deleted). Ownership changes are JSON merge patches guarded by uid and
 /// resourceVersion, so a concurrent change fails with 409 and the reconcile retries.
 /// </summary>
-internal sealed class PodClaims(IKubernetes client)
+internal sealed partial class PodClaims(IKubernetes client, ILogger logger)
 {
     /// <summary>The pods among <paramref name="candidates"/> that <paramref name="owner"/> controls after claiming.</summary>
     public async Task<List<V1Pod>> ClaimAsync(
@@ -36,12 +37,14 @@ internal sealed class PodClaims(IKubernetes client)
                 else if (pod.Metadata.DeletionTimestamp is null)
                 {
                     await PatchOwnersAsync(pod, [.. (pod.Metadata.OwnerReferences ?? []).Where(r => r.Uid != owner.Uid)], cancellationToken);
+                    LogReleased(logger, ownerRef.Kind, ObjectKeys.For(owner.NamespaceProperty, owner.Name), pod.Metadata.Name);
                 }
                 continue;
             }
             if (matches && owner.DeletionTimestamp is null && pod.Metadata.DeletionTimestamp is null
                 && await PatchOwnersAsync(pod, [.. pod.Metadata.OwnerReferences ?? [], ownerRef], cancellationToken))
             {
+                LogAdopted(logger, ownerRef.Kind, ObjectKeys.For(owner.NamespaceProperty, owner.Name), pod.Metadata.Name);
                 owned.Add(pod);
             }
         }
@@ -72,4 +75,10 @@ internal sealed class PodClaims(IKubernetes client)
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "{Kind} {Owner}: adopted pod {Pod}")]
+    private static partial void LogAdopted(ILogger logger, string kind, string owner, string pod);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "{Kind} {Owner}: released pod {Pod}, which no longer matches the selector")]
+    private static partial void LogReleased(ILogger logger, string kind, string owner, string pod);
 }

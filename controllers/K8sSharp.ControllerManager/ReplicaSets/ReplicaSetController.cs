@@ -22,6 +22,7 @@ internal sealed partial class ReplicaSetController : QueuedController
 
     private readonly IKubernetes client;
     private readonly ControllerExpectations expectations;
+    private readonly PodClaims claims;
     private Lister<V1ReplicaSet> replicaSets = null!;
     private Lister<V1Pod> pods = null!;
 
@@ -30,6 +31,7 @@ internal sealed partial class ReplicaSetController : QueuedController
     {
         this.client = client;
         expectations = new ControllerExpectations(time);
+        claims = new PodClaims(client, logger);
     }
 
     public override string Name => "replicaset";

@@ -31,7 +31,7 @@ internal sealed partial class StatefulSetController : QueuedController
     {
         this.client = client;
         this.events = events;
-        claims = new PodClaims(client);
+        claims = new PodClaims(client, logger);
     }
 
     public override string Name => "statefulset";
