@@ -2,6 +2,7 @@ using k8s;
 using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
 using K8sSharp.ControllerManager.CronJobs;
+using K8sSharp.ControllerManager.DaemonSets;
 using K8sSharp.ControllerManager.Deployments;
 using K8sSharp.ControllerManager.Disruption;
 using K8sSharp.ControllerManager.EndpointSlices;
@@ -15,6 +16,7 @@ using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.ReplicationControllers;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
+using K8sSharp.ControllerManager.StatefulSets;
 using K8sSharp.ControllerManager.TtlAfterFinished;
 using Microsoft.Extensions.Logging;
 
@@ -53,6 +55,8 @@ internal sealed class ControllerManager
         (new ReplicaSetController(client, time, loggers.CreateLogger<ReplicaSetController>()), 5),
         (new ReplicaSetController(client, new ReplicationControllerSource(client), time, loggers.CreateLogger("K8sSharp.ControllerManager.ReplicationControllers")), 5),
         (new DeploymentController(client, recorderFor("deployment-controller"), time, loggers.CreateLogger<DeploymentController>()), 5),
+        (new DaemonSetController(client, recorderFor("daemonset-controller"), time, loggers.CreateLogger<DaemonSetController>()), 2),
+        (new StatefulSetController(client, recorderFor("statefulset-controller"), time, loggers.CreateLogger<StatefulSetController>()), 5),
         (new JobController(client, recorderFor("job-controller"), time, loggers.CreateLogger<JobController>()), 5),
         (new CronJobController(client, recorderFor("cronjob-controller"), time, loggers.CreateLogger<CronJobController>()), 5),
         (new TtlAfterFinishedController(client, time, loggers.CreateLogger<TtlAfterFinishedController>()), 5),

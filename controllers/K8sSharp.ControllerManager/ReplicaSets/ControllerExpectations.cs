@@ -35,19 +35,16 @@ internal sealed class ControllerExpectations
         }
     }
 
-    public void ExpectCreations(string key, int count)
-    {
-        lock (gate)
-        {
-            entries[key] = new Entry(count, [], time.GetUtcNow());
-        }
-    }
+    public void ExpectCreations(string key, int count) => Expect(key, count, []);
 
-    public void ExpectDeletions(string key, IEnumerable<string> podKeys)
+    public void ExpectDeletions(string key, IEnumerable<string> podKeys) => Expect(key, 0, podKeys);
+
+    /// <summary>Creations and deletions issued together (a DaemonSet may do both in one reconcile); replaces what was pending.</summary>
+    public void Expect(string key, int creations, IEnumerable<string> deletedPodKeys)
     {
         lock (gate)
         {
-            entries[key] = new Entry(0, new HashSet<string>(podKeys, StringComparer.Ordinal), time.GetUtcNow());
+            entries[key] = new Entry(creations, new HashSet<string>(deletedPodKeys, StringComparer.Ordinal), time.GetUtcNow());
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed partial class ReplicaSetController : QueuedController
     private readonly IKubernetes client;
     private readonly ControllerExpectations expectations;
     private readonly IReplicaSetSource replicaSets;
+    private readonly PodClaims claims;
     private Lister<V1Pod> pods = null!;
 
     public ReplicaSetController(IKubernetes client, TimeProvider time, ILogger logger)
@@ -38,6 +39,7 @@ internal sealed partial class ReplicaSetController : QueuedController
         this.client = client;
         replicaSets = source;
         expectations = new ControllerExpectations(time);
+        claims = new PodClaims(client, logger);
     }
 
     public override string Name => replicaSets.ControllerName;

@@ -143,4 +143,28 @@ public class WorkloadStrategyTests
         errors.Should().BeEmpty();
         ((int?)updated["spec"]!["revisionHistoryLimit"]).Should().Be(10);
     }
+
+    [Fact]
+    public void DaemonSet_template_generation_starts_at_1_and_grows_only_with_template_changes()
+    {
+        var strategy = For("apps", "v1", "daemonsets");
+        var (ds, _) = Create(strategy, Workload("DaemonSet"));
+        static string? Generation(JsonObject o) => (string?)o["metadata"]!["annotations"]!["deprecated.daemonset.template.generation"];
+
+        var (relabelled, _) = Update(strategy, ds, o => o["metadata"]!["labels"] = JsonNode.Parse("""{"a":"b"}"""));
+        var (changed, _) = Update(strategy, ds, o => o["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = "busybox:1.35");
+
+        (Generation(ds), Generation(relabelled), Generation(changed)).Should().Be(("1", "1", "2"));
+    }
+
+    [Fact]
+    public void StatefulSet_containers_may_mount_their_volume_claim_templates()
+    {
+        var template = """{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"busybox","volumeMounts":[{"name":"www","mountPath":"/www"},{"name":"nope","mountPath":"/n"}]}]}}""";
+        var json = $$$"""{"kind":"StatefulSet","metadata":{"name":"x"},"spec":{"selector":{{{Selector}}},"template":{{{template}}},"volumeClaimTemplates":[{"metadata":{"name":"www"}}]}}""";
+
+        var (_, errors) = Create(For("apps", "v1", "statefulsets"), json);
+
+        errors.Select(e => e.Field).Should().Equal("spec.template.spec.containers[0].volumeMounts[1].name");
+    }
 }

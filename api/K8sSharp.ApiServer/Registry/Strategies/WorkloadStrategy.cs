@@ -28,12 +28,41 @@ internal sealed class WorkloadStrategy(ApiResource resource) : GenericStrategy(r
         {
             obj["status"] = status;
         }
+        if (Resource.Name == "daemonsets")
+        {
+            SetTemplateGeneration(obj, TemplateGeneration(obj));
+        }
     }
 
     public override void PrepareForUpdate(JsonObject updated, JsonObject old)
     {
         base.PrepareForUpdate(updated, old);
         WorkloadDefaults.Apply(Resource.Name, updated);
+        if (Resource.Name == "daemonsets")
+        {
+            var previous = TemplateGeneration(old);
+            SetTemplateGeneration(updated, JsonNode.DeepEquals(updated["spec"]?["template"], old["spec"]?["template"]) ? previous : previous + 1);
+        }
+    }
+
+    /// <summary>
+    /// apps/v1 DaemonSets carry the internal spec.templateGeneration as this annotation: 1 on create, +1 on every
+    /// template change (upstream daemonset strategy); the controller stamps it on pods as pod-template-generation.
+    /// </summary>
+    private const string TemplateGenerationAnnotation = "deprecated.daemonset.template.generation";
+
+    private static long TemplateGeneration(JsonObject obj) =>
+        long.TryParse(obj["metadata"]?["annotations"]?[TemplateGenerationAnnotation]?.ToString(), out var generation) ? Math.Max(generation, 1) : 1;
+
+    private static void SetTemplateGeneration(JsonObject obj, long generation)
+    {
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        obj["metadata"] = metadata;
+        if (metadata["annotations"] is not JsonObject annotations)
+        {
+            metadata["annotations"] = annotations = [];
+        }
+        annotations[TemplateGenerationAnnotation] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The zero status upstream's PrepareForCreate leaves, as Go serialises it (non-omitempty counters).</summary>
@@ -92,7 +121,7 @@ internal sealed class WorkloadStrategy(ApiResource resource) : GenericStrategy(r
 
     private static IEnumerable<StatusCause> StatefulSet(JsonObject spec)
     {
-        var causes = Common(spec, "statefulset", "StatefulSet");
+        var causes = Common(WithClaimVolumes(spec), "statefulset", "StatefulSet");
         if (spec.GetString("podManagementPolicy") is { } policy && policy is not "OrderedReady" and not "Parallel")
         {
             causes = causes.Append(Invalid("spec.podManagementPolicy", spec["podManagementPolicy"], "must be 'OrderedReady' or 'Parallel'"));
@@ -102,6 +131,28 @@ internal sealed class WorkloadStrategy(ApiResource resource) : GenericStrategy(r
             causes = causes.Concat(Enum(strategy, "type", "spec.updateStrategy", "OnDelete", "RollingUpdate"));
         }
         return causes;
+    }
+
+    /// <summary>
+    /// The spec with a placeholder volume per volumeClaimTemplate (replacing one of the same name), as the controller
+    /// will add them: containers may mount the claims, which upstream leaves unchecked (ValidatePodTemplateSpecForStatefulSet).
+    /// </summary>
+    private static JsonObject WithClaimVolumes(JsonObject spec)
+    {
+        if (spec["volumeClaimTemplates"] is not JsonArray { Count: > 0 } claims || spec["template"]?["spec"] is not JsonObject)
+        {
+            return spec;
+        }
+        var copy = spec.DeepClone().AsObject();
+        var podSpec = copy["template"]!["spec"]!.AsObject();
+        var names = claims.Select(c => c?["metadata"]?["name"]?.ToString()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var volumes = new JsonArray([.. (podSpec["volumes"] as JsonArray ?? []).Where(v => !names.Contains(v?["name"]?.ToString() ?? string.Empty)).Select(v => v?.DeepClone())]);
+        foreach (var name in names)
+        {
+            volumes.Add(new JsonObject { ["name"] = name, ["emptyDir"] = new JsonObject() });
+        }
+        podSpec["volumes"] = volumes;
+        return copy;
     }
 
     /// <summary>Core v1 RCs select with a plain label map that must be non-empty and match the template.</summary>
