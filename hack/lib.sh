@@ -25,6 +25,8 @@ K8SS_STOP_TIMEOUT=${K8SSHARP_STOP_TIMEOUT:-10}
 K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8ssharp-apiserver.dll
 K8SS_CONTROLLER_MANAGER_DLL=$K8SS_ROOT/controllers/K8sSharp.ControllerManager/bin/Release/net10.0/k8ssharp-controller-manager.dll
 K8SS_CONTROLLER_MANAGER_PORT=${K8SSHARP_CONTROLLER_MANAGER_PORT:-10257}
+K8SS_SCHEDULER_DLL=$K8SS_ROOT/controllers/K8sSharp.Scheduler/bin/Release/net10.0/k8ssharp-scheduler.dll
+K8SS_SCHEDULER_PORT=${K8SSHARP_SCHEDULER_PORT:-10259}
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -48,7 +50,9 @@ k8ss_components() {
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
-  # Planned, one line each: scheduler (10259), kubelet (10250), proxy (10256).
+  component scheduler "http://127.0.0.1:$K8SS_SCHEDULER_PORT/healthz" '^ok$' -- \
+    dotnet "$K8SS_SCHEDULER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_SCHEDULER_PORT"
+  # Planned, one line each: kubelet (10250), proxy (10256).
 }
 
 # ---------------------------------------------------------------------------------------------
