@@ -99,7 +99,7 @@ internal sealed partial class Scheduler
                     Status = "False",
                     Reason = "Unschedulable",
                     Message = message,
-                    LastTransitionTime = time.GetUtcNow().UtcDateTime,
+                    LastTransitionTime = WholeSeconds(time.GetUtcNow()),
                 };
                 await api.UpdateStatusAsync(pod, condition, nominated, cancellationToken);
             }
@@ -118,7 +118,7 @@ internal sealed partial class Scheduler
             Status = "True",
             Reason = "PreemptionByScheduler",
             Message = $"{Profile.SchedulerName}: preempting to accommodate a higher priority pod",
-            LastTransitionTime = time.GetUtcNow().UtcDateTime,
+            LastTransitionTime = WholeSeconds(time.GetUtcNow()),
         };
         foreach (var victim in outcome.Victims)
         {
@@ -133,6 +133,9 @@ internal sealed partial class Scheduler
             }
         }
     }
+
+    /// <summary>metav1.Time carries whole seconds on the wire.</summary>
+    private static DateTime WholeSeconds(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
     private static bool ConditionChanged(V1Pod pod, string message) =>
         pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled") is not { Status: "False", Reason: "Unschedulable" } current
