@@ -110,7 +110,9 @@ internal sealed partial class SchedulingQueue
 
     /// <summary>Whether an update could change the outcome: anything but status and bookkeeping metadata (upstream's isPodUpdated).</summary>
     private static bool SpecChanged(V1Pod old, V1Pod updated) =>
-        KubernetesJson.Serialize(old.Spec) != KubernetesJson.Serialize(updated.Spec)
-        || KubernetesJson.Serialize(old.Metadata.Labels) != KubernetesJson.Serialize(updated.Metadata.Labels)
-        || KubernetesJson.Serialize(old.Metadata.Annotations) != KubernetesJson.Serialize(updated.Metadata.Annotations);
+        Json(old.Spec) != Json(updated.Spec)
+        || Json(old.Metadata.Labels) != Json(updated.Metadata.Labels)
+        || Json(old.Metadata.Annotations) != Json(updated.Metadata.Annotations);
+
+    private static string Json(object? value) => value is null ? "null" : KubernetesJson.Serialize(value);
 }
