@@ -18,13 +18,14 @@ public sealed class EndToEndTests : IAsyncLifetime, IDisposable
     private readonly CancellationTokenSource stop = new();
     private EventRecorder events = null!;
     private SchedulingQueue queue = null!;
+    private Scheduling.Scheduler scheduler = null!;
     private Task running = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
         await server.InitializeAsync();
         events = new EventRecorder(server.Client, "default-scheduler");
-        var scheduler = SchedulerRuntime.Create(server.Informers, server.Client, new KubernetesSchedulerApi(server.Client, events),
+        scheduler = SchedulerRuntime.Create(server.Informers, server.Client, "default-scheduler", new KubernetesSchedulerApi(server.Client, events),
             new SchedulerMetrics(Metrics.NewCustomRegistry()), TimeProvider.System, NullLogger.Instance, out queue);
         await server.StartInformersAsync();
         running = Task.WhenAll(scheduler.RunAsync(stop.Token), queue.RunFlushesAsync(stop.Token));
@@ -35,6 +36,7 @@ public sealed class EndToEndTests : IAsyncLifetime, IDisposable
         await stop.CancelAsync();
         await running;
         queue.Dispose();
+        scheduler.Dispose();
         await events.DisposeAsync();
         await server.DisposeAsync();
     }

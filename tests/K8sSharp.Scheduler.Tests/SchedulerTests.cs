@@ -27,7 +27,11 @@ public sealed class SchedulerTests : IDisposable
         scheduler = new Scheduling.Scheduler(cache, queue, new Profile(new NoVolumes(), _ => null), api, metrics, time, NullLogger.Instance, new Random(1));
     }
 
-    public void Dispose() => queue.Dispose();
+    public void Dispose()
+    {
+        scheduler.Dispose();
+        queue.Dispose();
+    }
 
     private async Task ScheduleAllQueuedAsync()
     {

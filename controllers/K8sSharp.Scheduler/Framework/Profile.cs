@@ -10,10 +10,11 @@ namespace K8sSharp.Scheduler.Framework;
 /// </summary>
 internal sealed class Profile
 {
-    public const string SchedulerName = "default-scheduler";
+    public const string DefaultSchedulerName = "default-scheduler";
 
-    public Profile(IVolumeLookup volumes, Func<V1Pod, V1LabelSelector?> defaultSpreadSelector)
+    public Profile(IVolumeLookup volumes, Func<V1Pod, V1LabelSelector?> defaultSpreadSelector, string name = DefaultSchedulerName)
     {
+        Name = name;
         Volumes = volumes;
         var fit = new NodeResourcesFit();
         var taints = new TaintToleration();
@@ -25,6 +26,9 @@ internal sealed class Profile
         Filters = [new NodeUnschedulable(), new NodeName(), taints, nodeAffinity, new NodePorts(), fit, volumeBinding, spread, interPod];
         Scorers = [taints, nodeAffinity, fit, spread, new BalancedAllocation(), new ImageLocality()];
     }
+
+    /// <summary>The spec.schedulerName this profile serves, also the events' reporting component.</summary>
+    public string Name { get; }
 
     public IVolumeLookup Volumes { get; }
 

@@ -110,13 +110,24 @@ internal sealed class ResourceSet
     }
 
     /// <summary>cpu in millicores (rounded up, as Quantity.MilliValue), everything else in whole base units (rounded up, as Value).</summary>
+    /// <remarks>Parsed values are memoized by their text: KubernetesClient's parser is slow and clusters repeat a few quantities.</remarks>
     public static long ToUnits(string name, ResourceQuantity? quantity)
     {
         if (quantity is null)
         {
             return 0;
         }
-        var value = quantity.ToDecimal();
+        var text = quantity.ToString();
+        if (!Parsed.TryGetValue(text, out var value))
+        {
+            value = quantity.ToDecimal();
+            if (Parsed.Count < 10_000)
+            {
+                Parsed[text] = value;
+            }
+        }
         return name == CpuName ? (long)Math.Ceiling(value * 1000) : (long)Math.Ceiling(value);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, decimal> Parsed = new(StringComparer.Ordinal);
 }

@@ -19,8 +19,6 @@ namespace K8sSharp.Scheduler.Hosting;
 /// </summary>
 internal static partial class SchedulerHost
 {
-    public const string LeaseName = "kube-scheduler";
-
     public static WebApplication Build(SchedulerOptions options, string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -46,13 +44,13 @@ internal static partial class SchedulerHost
         {
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
             using var client = new Kubernetes(config);
-            var runtime = new SchedulerRuntime(client, metrics, time, loggers);
+            var runtime = new SchedulerRuntime(client, options.SchedulerName, metrics, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";
-            var elector = new LeaderElector(client, new LeaderElectionConfig(LeaseName, identity), time, loggers.CreateLogger<LeaderElector>())
+            var elector = new LeaderElector(client, new LeaderElectionConfig(options.LeaseName, identity), time, loggers.CreateLogger<LeaderElector>())
             {
                 OnStartedLeading = runtime.RunAsync,
             };
-            LogCampaigning(logger, identity, config.Host);
+            LogCampaigning(logger, identity, options.LeaseName, config.Host);
             await elector.RunAsync(stoppingToken);
             if (!stoppingToken.IsCancellationRequested)
             {
@@ -62,8 +60,8 @@ internal static partial class SchedulerHost
             }
         }
 
-        [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "{Identity} campaigning for lease kube-system/kube-scheduler at {Server}")]
-        private static partial void LogCampaigning(ILogger logger, string identity, string server);
+        [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "{Identity} campaigning for lease kube-system/{Lease} at {Server}")]
+        private static partial void LogCampaigning(ILogger logger, string identity, string lease, string server);
 
         [LoggerMessage(EventId = 6102, Level = LogLevel.Error, Message = "leader election lost; exiting")]
         private static partial void LogLeadershipLost(ILogger logger);

@@ -14,13 +14,13 @@ namespace K8sSharp.Scheduler.Hosting;
 /// What runs while this process leads: a fresh informer factory, cache and queue per term (nothing survives a lost
 /// lease), the event handlers, and, once the informers synced, the scheduling loop and the queue's flushes.
 /// </summary>
-internal sealed class SchedulerRuntime(IKubernetes client, SchedulerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+internal sealed class SchedulerRuntime(IKubernetes client, string schedulerName, SchedulerMetrics metrics, TimeProvider time, ILoggerFactory loggers)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
-        await using var events = new EventRecorder(client, Profile.SchedulerName, time: time, logger: loggers.CreateLogger<EventRecorder>());
-        var scheduler = Create(informers, client, new KubernetesSchedulerApi(client, events), metrics, time, loggers.CreateLogger<Scheduling.Scheduler>(), out var queue);
+        await using var events = new EventRecorder(client, schedulerName, time: time, logger: loggers.CreateLogger<EventRecorder>());
+        using var scheduler = Create(informers, client, schedulerName, new KubernetesSchedulerApi(client, events), metrics, time, loggers.CreateLogger<Scheduling.Scheduler>(), out var queue);
         using var disposeQueue = queue;
         informers.Start();
         if (!await informers.WaitForCacheSyncAsync(cancellationToken))
@@ -31,13 +31,13 @@ internal sealed class SchedulerRuntime(IKubernetes client, SchedulerMetrics metr
     }
 
     /// <summary>Wires a scheduler to the informers of <paramref name="informers"/> (also used by the end-to-end tests).</summary>
-    public static Scheduling.Scheduler Create(SharedInformerFactory informers, IKubernetes client, ISchedulerApi api, SchedulerMetrics metrics,
+    public static Scheduling.Scheduler Create(SharedInformerFactory informers, IKubernetes client, string schedulerName, ISchedulerApi api, SchedulerMetrics metrics,
         TimeProvider time, ILogger logger, out SchedulingQueue queue)
     {
         ArgumentNullException.ThrowIfNull(informers);
         var cache = new SchedulerCache();
         queue = new SchedulingQueue(time);
-        new ClusterEventHandlers(cache, queue).Register(informers, client);
+        new ClusterEventHandlers(cache, queue, schedulerName).Register(informers, client);
         var volumes = new ListerVolumeLookup(
             informers.GetOrAdd(() => ListWatchers.For<V1PersistentVolumeClaim>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1PersistentVolume>(client)).Lister,
@@ -46,6 +46,6 @@ internal sealed class SchedulerRuntime(IKubernetes client, SchedulerMetrics metr
             informers.GetOrAdd(() => ListWatchers.For<V1Service>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1ReplicaSet>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1StatefulSet>(client)).Lister);
-        return new Scheduling.Scheduler(cache, queue, new Profile(volumes, spread.For), api, metrics, time, logger);
+        return new Scheduling.Scheduler(cache, queue, new Profile(volumes, spread.For, schedulerName), api, metrics, time, logger);
     }
 }

@@ -57,12 +57,16 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node)
     {
         var counts = state.Read<AffinityCounts>(StateKey) ?? new AffinityCounts();
+        var incoming = state.Pod;
+        if (counts.ExistingAntiAffinity.IsEmpty && incoming.RequiredAffinityTerms.Count == 0 && incoming.RequiredAntiAffinityTerms.Count == 0)
+        {
+            return Status.Success;
+        }
         var labels = node.Labels;
         if (labels.Any(l => counts.ExistingAntiAffinity.Get(l.Key, l.Value) > 0))
         {
             return Status.Unschedulable(Name, ExistingAntiAffinityReason);
         }
-        var incoming = state.Pod;
         if (incoming.RequiredAntiAffinityTerms.Any(t => labels.TryGetValue(t.TopologyKey, out var v) && counts.AntiAffinity.Get(t.TopologyKey, v) > 0))
         {
             return Status.Unschedulable(Name, AntiAffinityReason);

@@ -19,9 +19,22 @@ internal sealed class NodeResourcesFit : IFilterPlugin, IScorePlugin
 
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node)
     {
-        var reasons = InsufficientResources(state.Pod.Requests, node, state.Nominated.ReservedFor(node.Name, state.Pod));
+        var reserved = state.Nominated.ReservedFor(node.Name, state.Pod);
+        if (reserved is null && FitsQuickly(state.Pod.Requests, node))
+        {
+            return Status.Success;
+        }
+        var reasons = InsufficientResources(state.Pod.Requests, node, reserved);
         return reasons.Count == 0 ? Status.Success : new Status(StatusCode.Unschedulable, reasons, Name);
     }
+
+    /// <summary>The common case without allocations: room for one more pod and for cpu, memory and ephemeral storage, no scalars.</summary>
+    private static bool FitsQuickly(ResourceSet request, NodeInfo node) =>
+        request.Scalars.Count == 0
+        && node.PodCount + 1 <= node.Allocatable.AllowedPods
+        && request.MilliCpu <= node.Allocatable.MilliCpu - node.Requested.MilliCpu
+        && request.Memory <= node.Allocatable.Memory - node.Requested.Memory
+        && request.EphemeralStorage <= node.Allocatable.EphemeralStorage - node.Requested.EphemeralStorage;
 
     /// <summary>Upstream's fitsRequest: one reason per resource that does not fit ("Insufficient cpu", "Too many pods").</summary>
     public static List<string> InsufficientResources(ResourceSet request, NodeInfo node, ResourceSet? reserved = null)
@@ -93,20 +106,14 @@ internal sealed class BalancedAllocation : IScorePlugin
         {
             return 0;
         }
-        var fractions = new List<double>(2);
-        foreach (var name in new[] { ResourceSet.CpuName, ResourceSet.MemoryName })
-        {
-            var allocatable = node.Allocatable.Get(name);
-            if (allocatable == 0)
-            {
-                continue;
-            }
-            var requested = node.Requested.Get(name) + state.Pod.Requests.Get(name);
-            fractions.Add(Math.Min(1.0, (double)requested / allocatable));
-        }
-        var std = fractions.Count == 2 ? Math.Abs((fractions[0] - fractions[1]) / 2) : 0;
+        var cpu = Fraction(node.Requested.MilliCpu + state.Pod.Requests.MilliCpu, node.Allocatable.MilliCpu);
+        var memory = Fraction(node.Requested.Memory + state.Pod.Requests.Memory, node.Allocatable.Memory);
+        var std = cpu is { } c && memory is { } m ? Math.Abs((c - m) / 2) : 0;
         return (long)((1 - std) * Scores.MaxNodeScore);
     }
+
+    /// <summary>requested / allocatable capped at 1; null (not counted) when the node has none of the resource.</summary>
+    private static double? Fraction(long requested, long allocatable) => allocatable == 0 ? null : Math.Min(1.0, (double)requested / allocatable);
 }
 
 /// <summary>
@@ -126,6 +133,7 @@ internal sealed class ImageLocality : IScorePlugin
 
     public void PreScore(CycleState state, V1Pod pod, IReadOnlyList<NodeInfo> feasible)
     {
+        // Distinct images: upstream sums per container, which only differs for a pod repeating one image.
         var counts = Images(pod).Distinct().ToDictionary(i => i, i => state.AllNodes.Count(n => n.Images.ContainsKey(i)), StringComparer.Ordinal);
         state.Write(SpreadKey, counts);
     }
@@ -135,7 +143,7 @@ internal sealed class ImageLocality : IScorePlugin
         var counts = state.Read<Dictionary<string, int>>(SpreadKey) ?? [];
         var total = Math.Max(1, state.AllNodes.Count);
         long sum = 0;
-        foreach (var image in Images(pod))
+        foreach (var image in counts.Keys)
         {
             if (node.Images.TryGetValue(image, out var size))
             {

@@ -21,11 +21,20 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
             : Status.Unresolvable(Name, $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
     }
 
+    private const string TolerationsKey = "TaintToleration/preferNoSchedule";
+
+    /// <summary>Only tolerations that could tolerate PreferNoSchedule count (empty effect or PreferNoSchedule).</summary>
+    public void PreScore(CycleState state, V1Pod pod, IReadOnlyList<NodeInfo> feasible) =>
+        state.Write(TolerationsKey, pod.Spec?.Tolerations?.Where(t => string.IsNullOrEmpty(t.Effect) || t.Effect == Taints.PreferNoSchedule).ToList() ?? []);
+
     public long Score(CycleState state, V1Pod pod, NodeInfo node)
     {
-        // Only tolerations that could tolerate PreferNoSchedule count (empty effect or PreferNoSchedule).
-        var tolerations = pod.Spec?.Tolerations?.Where(t => string.IsNullOrEmpty(t.Effect) || t.Effect == Taints.PreferNoSchedule).ToList();
-        return node.Node.Spec?.Taints?.Count(t => t.Effect == Taints.PreferNoSchedule && !Taints.IsTolerated(t, tolerations)) ?? 0;
+        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        {
+            return 0;
+        }
+        var tolerations = state.Read<List<V1Toleration>>(TolerationsKey);
+        return taints.Count(t => t.Effect == Taints.PreferNoSchedule && !Taints.IsTolerated(t, tolerations));
     }
 
     public void NormalizeScores(CycleState state, long[] scores) => Scores.DefaultNormalize(scores, reverse: true);

@@ -12,7 +12,7 @@ namespace K8sSharp.Scheduler.Scheduling;
 /// cache, pending pods of this scheduler to the queue, terminal pods leave both; node, assigned-pod and storage
 /// changes move the unschedulable pods they may help.
 /// </summary>
-internal sealed class ClusterEventHandlers(SchedulerCache cache, SchedulingQueue queue)
+internal sealed class ClusterEventHandlers(SchedulerCache cache, SchedulingQueue queue, string schedulerName = Profile.DefaultSchedulerName)
 {
     /// <summary>Registers the handlers on the pod, node and storage informers of <paramref name="informers"/>.</summary>
     public void Register(SharedInformerFactory informers, IKubernetes client)
@@ -118,8 +118,8 @@ internal sealed class ClusterEventHandlers(SchedulerCache cache, SchedulingQueue
         }
     }
 
-    /// <summary>Pods with spec.schedulerName default-scheduler (the API server defaults it) are this scheduler's.</summary>
-    public static bool IsOurs(V1Pod pod) => (pod.Spec?.SchedulerName ?? Profile.SchedulerName) == Profile.SchedulerName;
+    /// <summary>Pods whose spec.schedulerName is this profile's (the API server defaults it to default-scheduler).</summary>
+    public bool IsOurs(V1Pod pod) => (pod.Spec?.SchedulerName ?? Profile.DefaultSchedulerName) == schedulerName;
 
     public static bool IsAssigned(V1Pod pod) => !string.IsNullOrEmpty(pod.Spec?.NodeName);
 

@@ -16,6 +16,14 @@ internal sealed partial class Scheduler
     private static readonly TimeSpan ClaimBindTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Bindings in flight at most: enough to keep the API server busy while the loop schedules ahead (the pods are
+    /// assumed already), without a burst opening a connection per pod.
+    /// </summary>
+    public const int MaxBindingsInFlight = 64;
+
+    private readonly SemaphoreSlim bindingSlots = new(MaxBindingsInFlight);
+
+    /// <summary>
     /// The binding cycle: WaitForFirstConsumer claims get the selected node (and are waited for), then the Binding is
     /// posted. On failure the assumed pod is forgotten and the pod retried after its backoff.
     /// </summary>
@@ -25,7 +33,15 @@ internal sealed partial class Scheduler
         try
         {
             await PrepareVolumesAsync(decision.DelayedClaims, node, cancellationToken);
-            await api.BindAsync(pod, node, cancellationToken);
+            await bindingSlots.WaitAsync(cancellationToken);
+            try
+            {
+                await api.BindAsync(pod, node, cancellationToken);
+            }
+            finally
+            {
+                bindingSlots.Release();
+            }
             metrics.Attempt(SchedulerMetrics.Scheduled, time.GetElapsedTime(started));
             api.Event(pod, EventTypes.Normal, ScheduledReason, $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}");
         }
@@ -117,7 +133,7 @@ internal sealed partial class Scheduler
             Type = "DisruptionTarget",
             Status = "True",
             Reason = "PreemptionByScheduler",
-            Message = $"{Profile.SchedulerName}: preempting to accommodate a higher priority pod",
+            Message = $"{profile.Name}: preempting to accommodate a higher priority pod",
             LastTransitionTime = WholeSeconds(time.GetUtcNow()),
         };
         foreach (var victim in outcome.Victims)

@@ -15,7 +15,7 @@ namespace K8sSharp.Scheduler.Scheduling;
 /// is scheduled while the API server is still writing the previous binding. A pod that fits nowhere gets preemption,
 /// a PodScheduled=False condition and a FailedScheduling event, and goes back to the queue.
 /// </summary>
-internal sealed partial class Scheduler
+internal sealed partial class Scheduler : IDisposable
 {
     private readonly SchedulerCache cache;
     private readonly SchedulingQueue queue;
@@ -67,6 +67,8 @@ internal sealed partial class Scheduler
         ReportPending();
         return true;
     }
+
+    public void Dispose() => bindingSlots.Dispose();
 
     /// <summary>Waits for the background API writes started so far (bindings, status patches, preemptions).</summary>
     public Task DrainAsync() => Task.WhenAll(inFlight.Keys);
