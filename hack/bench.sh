@@ -48,5 +48,5 @@ log "running the benchmarks (Release); this takes about 10 minutes"
 cd "$K8SS_ROOT"
 dotnet "$bench_dll" \
   --etcd "$K8SS_ETCD_URL" --api "https://127.0.0.1:$K8SS_API_PORT" --data-dir "$K8SS_STATE" \
-  --apiserver-pid "$(k8ss_pid apiserver)" --apiserver-dll "$K8SS_APISERVER_DLL" --cold-port "$cold_port" \
+  --apiserver-pid "$(k8ss_pid apiserver)" --apiserver-dll "$K8SS_APISERVER_DLL" --scheduler-dll "$K8SS_SCHEDULER_DLL" --cold-port "$cold_port" \
   --results "$K8SS_ROOT/bench/results" "$@"

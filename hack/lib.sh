@@ -25,6 +25,8 @@ K8SS_STOP_TIMEOUT=${K8SSHARP_STOP_TIMEOUT:-10}
 K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8ssharp-apiserver.dll
 K8SS_CONTROLLER_MANAGER_DLL=$K8SS_ROOT/controllers/K8sSharp.ControllerManager/bin/Release/net10.0/k8ssharp-controller-manager.dll
 K8SS_CONTROLLER_MANAGER_PORT=${K8SSHARP_CONTROLLER_MANAGER_PORT:-10257}
+K8SS_SCHEDULER_DLL=$K8SS_ROOT/controllers/K8sSharp.Scheduler/bin/Release/net10.0/k8ssharp-scheduler.dll
+K8SS_SCHEDULER_PORT=${K8SSHARP_SCHEDULER_PORT:-10259}
 
 # The node: dockerd (shared by every kubelet on the machine; started only if none runs) and the kubelet,
 # which runs as root. Several kubelets can share one machine and dockerd when each has its own node
@@ -62,12 +64,13 @@ k8ss_components() {
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
+  component scheduler "http://127.0.0.1:$K8SS_SCHEDULER_PORT/healthz" '^ok$' -- \
+    dotnet "$K8SS_SCHEDULER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_SCHEDULER_PORT"
   # Needs root (CNI plugins, iptables, bind mounts); the images it runs are built first (k8ss_before_start).
   component kubelet "http://127.0.0.1:$K8SS_KUBELET_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_KUBELET_DLL" --kubeconfig "$K8SS_KUBECONFIG" --node-name "$K8SS_NODE_NAME" \
     --port "$K8SS_KUBELET_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
     --cni-bridge "$K8SS_CNI_BRIDGE"
-  # Planned, one line each: scheduler (10259), proxy (10256).
 }
 
 # What must be in place before a component starts (run by up.sh and run.sh).

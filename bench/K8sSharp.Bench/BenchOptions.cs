@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace K8sSharp.Bench;
 
-/// <summary>Command line: --etcd URL --api URL --data-dir DIR [--apiserver-pid N] [--apiserver-dll PATH] [--cold-port N]
+/// <summary>Command line: --etcd URL --api URL --data-dir DIR [--apiserver-pid N] [--apiserver-dll PATH] [--scheduler-dll PATH] [--cold-port N]
 /// [--reps 3] [--scale 1.0] [--list-size 10000] [--watchers N] [--changes N] [--budget SECONDS per side per repetition] [--results DIR] [--only a,b].</summary>
 internal sealed record BenchOptions(
-    string EtcdUrl, string ApiUrl, string DataDir, int? ApiServerPid, string? ApiServerDll, int ColdPort,
+    string EtcdUrl, string ApiUrl, string DataDir, int? ApiServerPid, string? ApiServerDll, string? SchedulerDll, int ColdPort,
     int Reps, double Scale, int ListSize, int Watchers, int Changes, double BudgetSeconds, string ResultsDir, HashSet<string>? Only)
 {
     public static BenchOptions Parse(string[] args)
@@ -23,6 +23,7 @@ internal sealed record BenchOptions(
             Get("data-dir", ".k8ssharp"),
             v.TryGetValue("apiserver-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             v.GetValueOrDefault("apiserver-dll"),
+            v.GetValueOrDefault("scheduler-dll"),
             Int("cold-port", 47443),
             Int("reps", 3),
             double.Parse(Get("scale", "1"), CultureInfo.InvariantCulture),

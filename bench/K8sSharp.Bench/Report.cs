@@ -19,6 +19,9 @@ internal sealed record Goal(string Text, Func<double, double, bool> Check)
     /// <summary>ours ≤ an absolute value in the row's unit.</summary>
     public static Goal Absolute(double max, string unit) => new($"<= {max.ToString(CultureInfo.InvariantCulture)} {unit}", (_, o) => o <= max);
 
+    /// <summary>ours ≥ an absolute value in the row's unit (a throughput target).</summary>
+    public static Goal AtLeastValue(double min, string unit) => new($">= {min.ToString(CultureInfo.InvariantCulture)} {unit}", (_, o) => o >= min);
+
     public static Goal None => new("(reference)", (_, _) => true);
 }
 

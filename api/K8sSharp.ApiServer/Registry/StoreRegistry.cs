@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Schema;
+using K8sSharp.ApiServer.Registry.Admission;
 using K8sSharp.ApiServer.Registry.Allocation;
 using K8sSharp.ApiServer.Registry.Conversion;
 using K8sSharp.ApiServer.Registry.Strategies;
@@ -24,9 +25,12 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     /// <summary>The raw storage, for allocations kept outside any resource (node ports).</summary>
     public IStorage Storage => storage;
 
-    private ServiceAllocator? HooksFor(ApiResource resource) => resource is { Group: "", Name: "services" }
-        ? new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage))
-        : null;
+    private IStoreHooks? HooksFor(ApiResource resource) => resource switch
+    {
+        { Group: "", Name: "services" } => new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage)),
+        { Group: "", Name: "pods" } => new PodPriorityAdmission(this),
+        _ => null,
+    };
 
     public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
 

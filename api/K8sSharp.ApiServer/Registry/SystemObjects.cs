@@ -6,7 +6,7 @@ namespace K8sSharp.ApiServer.Registry;
 
 /// <summary>
 /// Creates the objects every cluster has, if missing: the four system namespaces, the <c>kubernetes</c>
-/// ServiceCIDR, and the <c>default/kubernetes</c> Service (the first service IP, port 443) with the Endpoints and
+/// ServiceCIDR, the system-node-critical and system-cluster-critical PriorityClasses, and the <c>default/kubernetes</c> Service (the first service IP, port 443) with the Endpoints and
 /// EndpointSlice that point at this API server, as kube-apiserver's bootstrap controllers do.
 /// </summary>
 internal static class SystemObjects
@@ -25,6 +25,20 @@ internal static class SystemObjects
         await CreateIfMissingAsync(registry, "", "services", "default", KubernetesService(securePort), ct);
         await CreateOrRefreshAsync(registry, "", "endpoints", "subsets", KubernetesEndpoints(advertiseAddress, securePort), ct);
         await CreateOrRefreshAsync(registry, "discovery.k8s.io", "endpointslices", "endpoints", KubernetesEndpointSlice(advertiseAddress, securePort), ct);
+        await CreateIfMissingAsync(registry, "scheduling.k8s.io", "priorityclasses", null,
+            PriorityClass("system-node-critical", 2000001000, "Used for system critical pods that must not be moved from their current node."), ct);
+        await CreateIfMissingAsync(registry, "scheduling.k8s.io", "priorityclasses", null,
+            PriorityClass("system-cluster-critical", 2000000000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."), ct);
+    }
+
+    /// <summary>The built-in classes kube-apiserver's scheduling bootstrap creates (same values as PodAdmissionDefaults).</summary>
+    private static JsonObject PriorityClass(string name, int value, string description)
+    {
+        var priorityClass = Object("scheduling.k8s.io/v1", "PriorityClass", name, null);
+        priorityClass["value"] = value;
+        priorityClass["description"] = description;
+        priorityClass["preemptionPolicy"] = "PreemptLowerPriority";
+        return priorityClass;
     }
 
     private static ResourceStore StoreOf(StoreRegistry registry, string group, string resource)
