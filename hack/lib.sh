@@ -25,6 +25,12 @@ K8SS_STOP_TIMEOUT=${K8SSHARP_STOP_TIMEOUT:-10}
 K8SS_APISERVER_DLL=$K8SS_ROOT/api/K8sSharp.ApiServer/bin/Release/net10.0/k8ssharp-apiserver.dll
 K8SS_CONTROLLER_MANAGER_DLL=$K8SS_ROOT/controllers/K8sSharp.ControllerManager/bin/Release/net10.0/k8ssharp-controller-manager.dll
 K8SS_CONTROLLER_MANAGER_PORT=${K8SSHARP_CONTROLLER_MANAGER_PORT:-10257}
+K8SS_PROXY_DLL=$K8SS_ROOT/proxy/K8sSharp.Proxy/bin/Release/net10.0/k8ssharp-proxy.dll
+K8SS_PROXY_METRICS_PORT=${K8SSHARP_PROXY_METRICS_PORT:-10249}
+K8SS_PROXY_HEALTH_PORT=${K8SSHARP_PROXY_HEALTH_PORT:-10256}
+# The cluster DNS server listens on the node's IP at this port; Service kube-system/kube-dns (10.96.0.10:53)
+# is DNATed to it, so only the port the host sees moves.
+K8SS_PROXY_DNS_PORT=${K8SSHARP_PROXY_DNS_PORT:-53}
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -48,7 +54,12 @@ k8ss_components() {
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
-  # Planned, one line each: scheduler (10259), kubelet (10250), proxy (10256).
+  # Service virtual IPs (iptables, needs root) and the cluster DNS; ready once its first rules sync is done.
+  component proxy "http://127.0.0.1:$K8SS_PROXY_HEALTH_PORT/healthz" '"lastUpdated": ?"2[0-9]{3}-' -- \
+    dotnet "$K8SS_PROXY_DLL" --kubeconfig "$K8SS_KUBECONFIG" \
+    --metrics-bind-address "127.0.0.1:$K8SS_PROXY_METRICS_PORT" --healthz-bind-address "127.0.0.1:$K8SS_PROXY_HEALTH_PORT" \
+    --dns-bind ":$K8SS_PROXY_DNS_PORT"
+  # Planned, one line each: scheduler (10259), kubelet (10250).
 }
 
 # ---------------------------------------------------------------------------------------------
