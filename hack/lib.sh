@@ -38,6 +38,13 @@ K8SS_NODE_NAME=${K8SSHARP_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 K8SS_CNI_BRIDGE=${K8SSHARP_CNI_BRIDGE:-cni0}
 K8SS_POD_LOG_DIR=${K8SSHARP_POD_LOG_DIR:-/var/log/pods}
 
+K8SS_PROXY_DLL=$K8SS_ROOT/proxy/K8sSharp.Proxy/bin/Release/net10.0/k8ssharp-proxy.dll
+K8SS_PROXY_METRICS_PORT=${K8SSHARP_PROXY_METRICS_PORT:-10249}
+K8SS_PROXY_HEALTH_PORT=${K8SSHARP_PROXY_HEALTH_PORT:-10256}
+# The cluster DNS server listens on the node's IP at this port; Service kube-system/kube-dns (10.96.0.10:53)
+# is DNATed to it, so only the port the host sees moves.
+K8SS_PROXY_DNS_PORT=${K8SSHARP_PROXY_DNS_PORT:-53}
+
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # ---------------------------------------------------------------------------------------------
@@ -71,6 +78,11 @@ k8ss_components() {
     dotnet "$K8SS_KUBELET_DLL" --kubeconfig "$K8SS_KUBECONFIG" --node-name "$K8SS_NODE_NAME" \
     --port "$K8SS_KUBELET_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
     --cni-bridge "$K8SS_CNI_BRIDGE"
+  # Service virtual IPs (iptables, needs root) and the cluster DNS; ready once its first rules sync is done.
+  component proxy "http://127.0.0.1:$K8SS_PROXY_HEALTH_PORT/healthz" '"lastUpdated": ?"2[0-9]{3}-' -- \
+    dotnet "$K8SS_PROXY_DLL" --kubeconfig "$K8SS_KUBECONFIG" --hostname-override "$K8SS_NODE_NAME" \
+    --metrics-bind-address "127.0.0.1:$K8SS_PROXY_METRICS_PORT" --healthz-bind-address "127.0.0.1:$K8SS_PROXY_HEALTH_PORT" \
+    --dns-bind ":$K8SS_PROXY_DNS_PORT"
 }
 
 # What must be in place before a component starts (run by up.sh and run.sh).

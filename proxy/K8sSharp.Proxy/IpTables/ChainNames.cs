@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using K8sSharp.Proxy.Model;
+
+namespace K8sSharp.Proxy.IpTables;
+
+/// <summary>
+/// Chain names exactly as upstream's iptables proxier makes them, so that tools and people who know kube-proxy can
+/// read our rules: a prefix plus the first 16 characters of base32(sha256(portName + protocol [+ endpoint])). The hash
+/// keeps names within iptables' 28-character limit and stable across restarts.
+/// </summary>
+internal static class ChainNames
+{
+    public const string Services = "KUBE-SERVICES";
+    public const string ExternalServices = "KUBE-EXTERNAL-SERVICES";
+    public const string NodePorts = "KUBE-NODEPORTS";
+    public const string Postrouting = "KUBE-POSTROUTING";
+    public const string MarkMasq = "KUBE-MARK-MASQ";
+    public const string Forward = "KUBE-FORWARD";
+    public const string Firewall = "KUBE-FIREWALL";
+
+    /// <summary>Prefixes of the per-service and per-endpoint chains; a chain with one of these that a sync does not
+    /// write is stale and gets deleted.</summary>
+    public static readonly IReadOnlyList<string> ServiceChainPrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"];
+
+    /// <summary>KUBE-SVC-…: the cluster-policy chain, load-balancing across every usable endpoint.</summary>
+    public static string ServicePort(ServicePortName name) => "KUBE-SVC-" + Hash(PortKey(name));
+
+    /// <summary>KUBE-SVL-…: the local-policy chain, only this node's endpoints.</summary>
+    public static string LocalPolicy(ServicePortName name) => "KUBE-SVL-" + Hash(PortKey(name));
+
+    /// <summary>KUBE-EXT-…: traffic to node ports and external IPs, before the traffic policy applies.</summary>
+    public static string External(ServicePortName name) => "KUBE-EXT-" + Hash(PortKey(name));
+
+    /// <summary>KUBE-FW-…: the load-balancer firewall chain (named for completeness; load balancers are not served).</summary>
+    public static string LoadBalancerFirewall(ServicePortName name) => "KUBE-FW-" + Hash(PortKey(name));
+
+    /// <summary>KUBE-SEP-…: one endpoint (DNAT and hairpin masquerade).</summary>
+    public static string Endpoint(ServicePortName name, ServiceEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return "KUBE-SEP-" + Hash(PortKey(name) + endpoint);
+    }
+
+    private static string PortKey(ServicePortName name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name + name.Protocol;
+    }
+
+    private static string Hash(string input) => Base32(SHA256.HashData(Encoding.UTF8.GetBytes(input)))[..16];
+
+    /// <summary>RFC 4648 base32 (upper case); only the first 16 characters are ever used, so padding does not matter.</summary>
+    private static string Base32(byte[] data)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var output = new StringBuilder((data.Length + 4) / 5 * 8);
+        int buffer = 0, bits = 0;
+        foreach (var b in data)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                output.Append(alphabet[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0)
+        {
+            output.Append(alphabet[(buffer << (5 - bits)) & 31]);
+        }
+        return output.ToString();
+    }
+}

@@ -1,0 +1,8 @@
+namespace K8sSharp.Proxy.IpTables;
+
+/// <summary>
+/// What the rules depend on besides the services: this node's name (for traffic policy Local), the pod CIDR (traffic
+/// from outside it to a cluster IP is masqueraded) and the service CIDR (unallocated service IPs are rejected so that
+/// no such packet leaves the machine).
+/// </summary>
+internal sealed record ProxierConfig(string NodeName, string ClusterCidr, string ServiceCidr);

@@ -1,0 +1,43 @@
+namespace K8sSharp.Proxy.Model;
+
+/// <summary>
+/// Everything the proxier needs about one service port (upstream's ServicePort plus its endpoints): where it listens
+/// (cluster IP, node port, external IPs) and where it sends traffic. <see cref="Protocol"/> is lower case (tcp, udp,
+/// sctp) as iptables spells it. <see cref="AffinitySeconds"/> is set only for sessionAffinity ClientIP.
+/// </summary>
+internal sealed record ProxiedServicePort
+{
+    public required ServicePortName Name { get; init; }
+
+    public required string ClusterIp { get; init; }
+
+    public required int Port { get; init; }
+
+    public string Protocol => Name.Protocol;
+
+    public int NodePort { get; init; }
+
+    public IReadOnlyList<string> ExternalIps { get; init; } = [];
+
+    public int? AffinitySeconds { get; init; }
+
+    public bool InternalPolicyLocal { get; init; }
+
+    /// <summary>externalTrafficPolicy Local; only meaningful for externally accessible ports.</summary>
+    public bool ExternalTrafficLocal { get; init; }
+
+    public IReadOnlyList<ServiceEndpoint> Endpoints { get; init; } = [];
+
+    /// <summary>Reachable from outside the cluster: a node port or an external IP.</summary>
+    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0;
+
+    public bool ExternalPolicyLocal => ExternallyAccessible && ExternalTrafficLocal;
+
+    /// <summary>
+    /// Cluster-wide endpoints are needed for internal traffic with policy Cluster and for any externally accessible
+    /// port (even with policy Local, pod and host traffic short-circuits to the whole service, as upstream).
+    /// </summary>
+    public bool UsesClusterEndpoints => !InternalPolicyLocal || ExternallyAccessible;
+
+    public bool UsesLocalEndpoints => InternalPolicyLocal || ExternalPolicyLocal;
+}
