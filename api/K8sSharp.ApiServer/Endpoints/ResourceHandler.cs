@@ -123,12 +123,14 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
     {
         var output = Negotiation.For(context.Request, tableAllowed: true);
         var request = ListQuery.Parse(context.Request, store.Resource);
-        var page = await store.ListAsync(ns, request, ct);
-        var metadata = new JsonObject { ["resourceVersion"] = page.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (page.Continue is not null)
+        if (output.Format == OutputFormat.Json)
         {
-            metadata["continue"] = page.Continue;
+            var encoded = await store.ListEncodedAsync(ns, request, ct);
+            await ListWriter.WriteAsync(context, store.Resource, encoded, ct);
+            return;
         }
+        var page = await store.ListAsync(ns, request, ct);
+        var metadata = ListWriter.Metadata(page.Revision, page.Continue);
         JsonNode body = output.Format == OutputFormat.Table
             ? new TableBuilder(store.Resource, output.IncludeObject, time).Build(page.Items, metadata)
             : new JsonObject

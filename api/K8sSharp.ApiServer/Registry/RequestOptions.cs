@@ -28,6 +28,9 @@ internal sealed record ListRequest(
 
 internal sealed record ListPage(IReadOnlyList<JsonObject> Items, long Revision, string? Continue, long? RemainingItemCount);
 
+/// <summary>A list page whose items are already their wire JSON (resourceVersion set), for streaming to clients.</summary>
+internal sealed record EncodedListPage(IReadOnlyList<byte[]> Items, long Revision, string? Continue);
+
 internal enum WatchEventKind { Added, Modified, Deleted, Bookmark }
 
 /// <summary>

@@ -18,9 +18,37 @@ internal sealed partial class ResourceStore
     /// </summary>
     public async Task<ListPage> ListAsync(string? ns, ListRequest request, CancellationToken ct)
     {
+        var page = await SelectAsync(ns, request, ct);
+        var items = page.Items.Select(i => i.Decoded ?? Decode(i.Stored.Value, i.Stored.ModRevision)).ToList();
+        return new ListPage(items, page.Revision, page.Continue, null);
+    }
+
+    /// <summary>
+    /// The same list as <see cref="ListAsync"/>, each item as its wire JSON (what serialising the listed object
+    /// gives). Objects stored as served are copied from their stored bytes rather than parsed and re-serialised.
+    /// </summary>
+    public async Task<EncodedListPage> ListEncodedAsync(string? ns, ListRequest request, CancellationToken ct)
+    {
+        var page = await SelectAsync(ns, request, ct);
+        var items = page.Items.Select(ToWireJson).ToList();
+        return new EncodedListPage(items, page.Revision, page.Continue);
+    }
+
+    private byte[] ToWireJson(SelectedObject item) =>
+        item.Decoded is null && converter is null && StoredJson.TryWithResourceVersion(item.Stored.Value, item.Stored.ModRevision, out var served)
+            ? served
+            : ResponseWriter.ToJsonBytes(item.Decoded ?? Decode(item.Stored.Value, item.Stored.ModRevision));
+
+    /// <summary>A listed object as stored; <see cref="Decoded"/> is set when selection had to parse it.</summary>
+    private readonly record struct SelectedObject(StoredValue Stored, JsonObject? Decoded);
+
+    private sealed record SelectedPage(List<SelectedObject> Items, long Revision, string? Continue);
+
+    private async Task<SelectedPage> SelectAsync(string? ns, ListRequest request, CancellationToken ct)
+    {
         var prefix = keys.ListPrefix(ns);
         var (revision, startKey) = StartOf(request, prefix);
-        var items = new List<JsonObject>();
+        var items = new List<SelectedObject>();
         var batch = request.Limit > 0 ? Math.Max(request.Limit, 64) : 0;
         while (true)
         {
@@ -28,33 +56,41 @@ internal sealed partial class ResourceStore
             revision = page.Revision;
             foreach (var stored in page.Items)
             {
-                if (request.Prefilter?.Admits(stored) ?? true)
+                if (Select(stored, request) is { } selected)
                 {
-                    var obj = Decode(stored.Value, stored.ModRevision);
-                    if (request.Filter?.Invoke(obj) ?? true)
-                    {
-                        items.Add(obj);
-                    }
+                    items.Add(selected);
                 }
                 if (request.Limit > 0 && items.Count == request.Limit)
                 {
                     var more = page.HasMore || !ReferenceEquals(stored, page.Items[^1]);
-                    return more ? CutPage(items, revision, prefix, stored.Key, request) : new ListPage(items, revision, null, null);
+                    return new SelectedPage(items, revision, more ? ContinueAfter(revision, prefix, stored.Key) : null);
                 }
             }
             if (!page.HasMore || page.Items.Count == 0)
             {
-                return new ListPage(items, revision, null, null);
+                return new SelectedPage(items, revision, null);
             }
             startKey = page.Items[^1].Key + "\0";
         }
     }
 
-    private static ListPage CutPage(List<JsonObject> items, long revision, string prefix, string lastKey, ListRequest request)
+    /// <summary>The object when the request selects it; parsed only when the filter needs the object itself.</summary>
+    private SelectedObject? Select(StoredValue stored, ListRequest request)
     {
-        var token = new ContinueToken(revision, lastKey[prefix.Length..] + "\0").Encode();
-        return new ListPage(items, revision, token, null);
+        if (!(request.Prefilter?.Admits(stored) ?? true))
+        {
+            return null;
+        }
+        if (request.Filter is null)
+        {
+            return new SelectedObject(stored, null);
+        }
+        var obj = Decode(stored.Value, stored.ModRevision);
+        return request.Filter(obj) ? new SelectedObject(stored, obj) : null;
     }
+
+    private static string ContinueAfter(long revision, string prefix, string lastKey) =>
+        new ContinueToken(revision, lastKey[prefix.Length..] + "\0").Encode();
 
     private static (long Revision, string? StartKey) StartOf(ListRequest request, string prefix)
     {

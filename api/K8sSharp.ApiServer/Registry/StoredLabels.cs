@@ -22,7 +22,7 @@ internal static class StoredLabels
     }
 
     /// <summary>Advances inside the current object to the value of <paramref name="name"/>; false when absent.</summary>
-    private static bool MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    internal static bool MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {

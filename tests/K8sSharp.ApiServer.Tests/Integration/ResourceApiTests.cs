@@ -135,6 +135,24 @@ public sealed class ResourceApiTests(ApiServerFixture server) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task AJsonListIsByteForByteTheItemsAsServedOneByOne()
+    {
+        await Client.PostAsync("/api/v1/namespaces", Body("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"listbytes"}}"""));
+        await Client.PostAsync("/api/v1/namespaces/listbytes/configmaps", Body(ConfigMap("plain")));
+        await Client.PostAsync("/api/v1/namespaces/listbytes/configmaps", Body(ConfigMap("escaped", ",\"binaryData\":{}").Replace("\"a\":\"b\"", "\"a\":\"<grüße> \\\"q\\\" +&\"")));
+
+        var list = await (await Client.GetAsync("/api/v1/namespaces/listbytes/configmaps")).Content.ReadAsStringAsync();
+
+        var items = new List<string>();
+        foreach (var name in new[] { "escaped", "plain" })
+        {
+            items.Add(await (await Client.GetAsync("/api/v1/namespaces/listbytes/configmaps/" + name)).Content.ReadAsStringAsync());
+        }
+        var revision = (string)JsonNode.Parse(list)!["metadata"]!["resourceVersion"]!;
+        list.Should().Be("{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + revision + "\"},\"items\":[" + string.Join(",", items) + "]}");
+    }
+
+    [Fact]
     public async Task UnauthenticatedRequestsCanReadVersionButNothingElse()
     {
         using var anonymous = server.CreateClient(withCertificate: false);
