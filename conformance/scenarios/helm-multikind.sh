@@ -62,7 +62,7 @@ expect_output "all 11 objects carry the release label" '^11$' \
 for obj in deploy/mk svc/mk cm/mk-config secret/mk-secret sa/mk role/mk-reader rolebinding/mk-reader \
   ingress/mk hpa/mk networkpolicy/mk pdb/mk; do
   # Controllers that write status (the disruption controller for the PDB) add their own status entries, as upstream.
-  expect_output "$obj: helm's annotations and helm/Apply as only manager of the object" "^mk $NS Helm helm/Apply/ ([^ ]+/Update/status )*\$" \
+  expect_output "$obj: helm's annotations and helm/Apply as the only manager besides the controllers" "^mk $NS Helm helm/Apply/ (kube-controller-manager/Update/(status)? |[^ ]+/Update/status )*\$" \
     kubectl -n "$NS" get "$obj" --show-managed-fields -o 'jsonpath={.metadata.annotations.meta\.helm\.sh/release-name} {.metadata.annotations.meta\.helm\.sh/release-namespace} {.metadata.labels.app\.kubernetes\.io/managed-by} {range .metadata.managedFields[*]}{.manager}/{.operation}/{.subresource} {end}'
 done
 check_revision1 "install"

@@ -41,7 +41,7 @@ internal static partial class ControllerManagerHost
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-            using var client = new Kubernetes(config);
+            using var client = K8sSharp.Client.ComponentClient.Create(config, "kube-controller-manager");
             var manager = new ControllerManager(client, ClusterCa.FromKubeconfig(options.Kubeconfig), options, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";
             var elector = new LeaderElector(client, new LeaderElectionConfig(LeaseName, identity), time, loggers.CreateLogger<LeaderElector>())

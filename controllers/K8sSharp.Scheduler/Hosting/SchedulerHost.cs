@@ -43,7 +43,7 @@ internal static partial class SchedulerHost
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-            using var client = new Kubernetes(config);
+            using var client = K8sSharp.Client.ComponentClient.Create(config, "kube-scheduler");
             var runtime = new SchedulerRuntime(client, options.SchedulerName, metrics, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";
             var elector = new LeaderElector(client, new LeaderElectionConfig(options.LeaseName, identity), time, loggers.CreateLogger<LeaderElector>())

@@ -29,7 +29,7 @@ internal sealed partial class KubeletService(KubeletOptions options, TimeProvide
     {
         var logger = loggers.CreateLogger("K8sSharp.Kubelet");
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-        using var client = new Kubernetes(config);
+        using var client = K8sSharp.Client.ComponentClient.Create(config, "kubelet");
         using var docker = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
         var paths = new PodPaths(options.RootDir, options.PodLogDir);
         Directory.CreateDirectory(paths.PodsDir);
