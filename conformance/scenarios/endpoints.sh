@@ -116,8 +116,10 @@ expect_success "pod x-2 turns unready" bash -c "$(declare -f set_pod); NS='$NS';
 expect_eventually "its endpoint flips to ready=false" '^10\.244\.0\.5=true 10\.244\.0\.6=false 10\.244\.0\.7=true $' bash -c "$slices"
 expect_eventually "kubectl get endpoints x matches: x-2 among notReadyAddresses" '^10\.244\.0\.5 10\.244\.0\.7 / 10\.244\.0\.6$' \
   "${k[@]}" get endpoints x -o 'jsonpath={.subsets[0].addresses[*].ip} / {.subsets[0].notReadyAddresses[*].ip}'
-expect_output "Endpoints x carries skip-mirror and the trigger-time annotation" '^true [0-9]{4}-[0-9]{2}-[0-9]{2}T' \
-  "${k[@]}" get endpoints x -o 'jsonpath={.metadata.labels.endpointslice\.kubernetes\.io/skip-mirror} {.metadata.annotations.endpoints\.kubernetes\.io/last-change-trigger-time}'
+# The last-change-trigger-time annotation is not checked: a later sync without a pod change drops it, as upstream
+# does, and with the whole cluster running such a sync can come before this check.
+expect_output "Endpoints x carries the skip-mirror label" '^true$' \
+  "${k[@]}" get endpoints x -o 'jsonpath={.metadata.labels.endpointslice\.kubernetes\.io/skip-mirror}'
 
 note "waiting for the 40 s node monitor grace period to pass for $silent"
 K8SS_STEP_TIMEOUT=75 expect_eventually "node $silent turns Ready=Unknown (NodeStatusUnknown)" \

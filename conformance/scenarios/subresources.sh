@@ -24,7 +24,8 @@ expect_output "json patch applied" '^2$' kubectl -n "$NS" get deploy web -o 'jso
 expect_fail_output "a json patch that does not apply changes nothing" 'Invalid|missing' \
   kubectl -n "$NS" patch deploy web --type=json -p '[{"op":"remove","path":"/spec/nothing"}]'
 
-expect_success "run a pod" kubectl -n "$NS" run p1 --image=busybox
+# A scheduler name nobody serves keeps the real scheduler away, so the binding below is the only one.
+expect_success "run a pod" kubectl -n "$NS" run p1 --image=busybox --overrides='{"spec":{"schedulerName":"k8ss-manual"}}'
 cat > "$WORK/binding.json" <<JSON
 {"apiVersion":"v1","kind":"Binding","metadata":{"name":"p1"},"target":{"kind":"Node","name":"node-1"}}
 JSON

@@ -2,6 +2,7 @@
 # Builds the images the cluster and its tests run, locally (there is no registry to pull from):
 #   registry.k8s.io/pause:3.10  the pod sandbox: a static pause binary (pause.c), nothing else
 #   busybox:1.35                Debian's busybox-static with every applet linked (sh, httpd, nc, nslookup, wget, ...)
+#   busybox:1.36, busybox:1.37  the same image under other tags, for scenarios that roll a workload to a new image
 # Idempotent: an image that already exists is left alone unless --force is given.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,3 +37,7 @@ if ! have busybox:1.35; then
   chmod 1777 "$root/tmp"
   import_rootfs busybox:1.35 "$root" '["sh"]'
 fi
+
+for alias in busybox:1.36 busybox:1.37; do
+  docker image inspect "$alias" >/dev/null 2>&1 || docker tag busybox:1.35 "$alias"
+done

@@ -23,8 +23,8 @@ internal static class SystemObjects
         cidr["spec"] = new JsonObject { ["cidrs"] = new JsonArray(ServiceCidr.Default.Text) };
         await CreateIfMissingAsync(registry, "networking.k8s.io", "servicecidrs", null, cidr, ct);
         await CreateIfMissingAsync(registry, "", "services", "default", KubernetesService(securePort), ct);
-        await CreateOrRefreshAsync(registry, "", "endpoints", "subsets", KubernetesEndpoints(advertiseAddress, securePort), ct);
-        await CreateOrRefreshAsync(registry, "discovery.k8s.io", "endpointslices", "endpoints", KubernetesEndpointSlice(advertiseAddress, securePort), ct);
+        await CreateOrRefreshAsync(registry, "", "endpoints", ["subsets"], KubernetesEndpoints(advertiseAddress, securePort), ct);
+        await CreateOrRefreshAsync(registry, "discovery.k8s.io", "endpointslices", ["endpoints", "ports"], KubernetesEndpointSlice(advertiseAddress, securePort), ct);
         await CreateIfMissingAsync(registry, "scheduling.k8s.io", "priorityclasses", null,
             PriorityClass("system-node-critical", 2000001000, "Used for system critical pods that must not be moved from their current node."), ct);
         await CreateIfMissingAsync(registry, "scheduling.k8s.io", "priorityclasses", null,
@@ -61,16 +61,19 @@ internal static class SystemObjects
 
     /// <summary>
     /// The endpoints of default/kubernetes follow this server's address and port across restarts (upstream's
-    /// endpoint reconciler): created when missing, <paramref name="field"/> rewritten when it differs.
+    /// endpoint reconciler): created when missing, <paramref name="fields"/> rewritten when they differ.
     /// </summary>
-    private static async Task CreateOrRefreshAsync(StoreRegistry registry, string group, string resource, string field, JsonObject wanted, CancellationToken ct)
+    private static async Task CreateOrRefreshAsync(StoreRegistry registry, string group, string resource, string[] fields, JsonObject wanted, CancellationToken ct)
     {
         var store = StoreOf(registry, group, resource);
         var name = (string)wanted["metadata"]!["name"]!;
         await CreateIfMissingAsync(registry, group, resource, "default", wanted.DeepClone().AsObject(), ct);
         await store.GuaranteedUpdateAsync("default", name, 0, false, SystemWriteStrategy.Instance, current =>
         {
-            current[field] = wanted[field]!.DeepClone();
+            foreach (var field in fields)
+            {
+                current[field] = wanted[field]!.DeepClone();
+            }
             return current;
         }, ct, systemWrite: true);
     }
