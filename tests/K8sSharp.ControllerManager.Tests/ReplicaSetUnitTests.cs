@@ -112,7 +112,7 @@ public sealed class ReplicaSetUnitTests
             },
         };
 
-        var pod = ReplicaSetController.NewPod(rs);
+        var pod = ReplicaSetController.NewPod(rs, new ReplicaSetSource(null!));
 
         pod.Metadata.GenerateName.Should().Be("web-");
         pod.Metadata.Labels.Should().Contain("app", "web");

@@ -4,7 +4,8 @@ namespace K8sSharp.Api.Defaults;
 
 /// <summary>
 /// What upstream's admission plugins and pod strategy add to a new pod, beyond versioned defaulting:
-/// ServiceAccount (the <c>default</c> account), Priority (priority 0, PreemptLowerPriority),
+/// ServiceAccount (the <c>default</c> account and, unless the pod opts out, the <c>kube-api-access-*</c> projected
+/// volume with the account's token, the cluster CA and the namespace, mounted into every container), Priority (priority 0, PreemptLowerPriority),
 /// DefaultTolerationSeconds (tolerate not-ready/unreachable for 300 s) and the initial status with its QoS class.
 /// </summary>
 public static class PodAdmissionDefaults
@@ -19,10 +20,13 @@ public static class PodAdmissionDefaults
         ["system-cluster-critical"] = 2000000000,
     };
 
+    public const string ServiceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+
     public static void Apply(JsonObject pod)
     {
         var spec = pod.Child("spec");
         ApplyServiceAccount(spec);
+        ApplyApiAccessVolume(spec);
         ApplyPriority(spec);
         ApplyTolerations(spec);
     }
@@ -36,6 +40,73 @@ public static class PodAdmissionDefaults
         spec["serviceAccountName"] = name;
         spec["serviceAccount"] = name;
     }
+
+    /// <summary>
+    /// Upstream's ServiceAccount admission: a projected volume <c>kube-api-access-xxxxx</c> (a bound token expiring
+    /// after 3607 s, <c>ca.crt</c> from the <c>kube-root-ca.crt</c> ConfigMap, the namespace from the downward API),
+    /// mounted read-only at <see cref="ServiceAccountMountPath"/> in every container that does not mount something
+    /// there already. Skipped when the pod sets <c>automountServiceAccountToken: false</c>.
+    /// </summary>
+    private static void ApplyApiAccessVolume(JsonObject spec)
+    {
+        if (spec["automountServiceAccountToken"]?.GetValue<bool>() == false)
+        {
+            return;
+        }
+        var containers = spec.Items("initContainers").Concat(spec.Items("containers"))
+            .Where(c => !c.Items("volumeMounts").Any(m => m.Text("mountPath") == ServiceAccountMountPath))
+            .ToList();
+        if (containers.Count == 0)
+        {
+            return;
+        }
+        var name = "kube-api-access-" + K8sSharp.Api.Meta.RandomSuffix.Generate();
+        if (spec["volumes"] is not JsonArray volumes)
+        {
+            volumes = [];
+            spec["volumes"] = volumes;
+        }
+        volumes.Add(ApiAccessVolume(name));
+        foreach (var container in containers)
+        {
+            if (container["volumeMounts"] is not JsonArray mounts)
+            {
+                mounts = [];
+                container["volumeMounts"] = mounts;
+            }
+            mounts.Add(new JsonObject { ["name"] = name, ["readOnly"] = true, ["mountPath"] = ServiceAccountMountPath });
+        }
+    }
+
+    private static JsonObject ApiAccessVolume(string name) => new()
+    {
+        ["name"] = name,
+        ["projected"] = new JsonObject
+        {
+            ["defaultMode"] = 420,
+            ["sources"] = new JsonArray(
+                new JsonObject { ["serviceAccountToken"] = new JsonObject { ["expirationSeconds"] = 3607, ["path"] = "token" } },
+                new JsonObject
+                {
+                    ["configMap"] = new JsonObject
+                    {
+                        ["name"] = "kube-root-ca.crt",
+                        ["items"] = new JsonArray(new JsonObject { ["key"] = "ca.crt", ["path"] = "ca.crt" }),
+                    },
+                },
+                new JsonObject
+                {
+                    ["downwardAPI"] = new JsonObject
+                    {
+                        ["items"] = new JsonArray(new JsonObject
+                        {
+                            ["path"] = "namespace",
+                            ["fieldRef"] = new JsonObject { ["apiVersion"] = "v1", ["fieldPath"] = "metadata.namespace" },
+                        }),
+                    },
+                }),
+        },
+    };
 
     private static void ApplyPriority(JsonObject spec)
     {

@@ -13,7 +13,8 @@ namespace K8sSharp.ApiServer.Endpoints;
 /// route installer wires one handler per verb and per subresource onto the generic store.
 /// </summary>
 internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDecoder decoder, WatchHandler watches, NamespaceDeleter namespaces, SchemaIndex schemas,
-    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, EvictionHandler evictions, TokenRequestHandler tokenRequests, TimeProvider time)
+    ReviewHandler reviews, ScaleHandler scales, BindingHandler bindings, EvictionHandler evictions, TokenRequestHandler tokenRequests,
+    Proxy.ConnectHandler connects, TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
@@ -59,6 +60,11 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
     private async Task HandleSubresourceAsync(HttpContext context, RequestInfo info, ResourceStore store, string? ns, CancellationToken ct)
     {
         var sub = store.Resource.Subresource(info.Subresource!) ?? throw NotFoundPath();
+        if (store.Resource.Group.Length == 0 && Proxy.ConnectHandler.Handles(store.Resource.Name, sub.Name))
+        {
+            await connects.HandleAsync(context, info, ct);
+            return;
+        }
         if (!sub.Verbs.Contains(info.Verb))
         {
             throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");

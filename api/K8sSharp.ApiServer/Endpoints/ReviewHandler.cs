@@ -2,20 +2,20 @@ using System.Text.Json.Nodes;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Security;
+using K8sSharp.ApiServer.Security.Authorization;
 using K8sSharp.ApiServer.Serialization;
 
 namespace K8sSharp.ApiServer.Endpoints;
 
 /// <summary>
 /// The create-only review resources (<c>kubectl auth can-i</c>, <c>auth can-i --list</c>, <c>auth whoami</c>,
-/// TokenReview): computed per request and never stored, as upstream. There is no authorizer yet, so every
-/// authenticated user may do everything, and the answers say exactly that. TokenReview checks service-account
-/// tokens exactly as bearer authentication does, for the audiences in <c>spec.audiences</c> (default: the issuer).
+/// TokenReview): computed per request and never stored, as upstream. Access reviews ask the RBAC authorizer about
+/// the caller (self reviews) or about the user in the spec (SubjectAccessReview, LocalSubjectAccessReview).
+/// TokenReview checks service-account tokens exactly as bearer authentication does, for the audiences in
+/// <c>spec.audiences</c> (default: the issuer).
 /// </summary>
-internal sealed class ReviewHandler(ObjectDecoder decoder, ServiceAccountTokens tokens)
+internal sealed class ReviewHandler(ObjectDecoder decoder, ServiceAccountTokens tokens, RbacAuthorizer authorizer)
 {
-    private const string NoAuthorizer = "no authorizer is configured yet: every authenticated user may do everything";
-
     private static readonly HashSet<(string Group, string Name)> Reviews =
     [
         ("authorization.k8s.io", "selfsubjectaccessreviews"),
@@ -41,8 +41,9 @@ internal sealed class ReviewHandler(ObjectDecoder decoder, ServiceAccountTokens 
         {
             "selfsubjectreviews" => new JsonObject { ["userInfo"] = UserInfoJson(user) },
             "tokenreviews" => await ReviewTokenAsync(review, ct),
-            "selfsubjectrulesreviews" => AllRules(),
-            _ => new JsonObject { ["allowed"] = user != UserInfo.Anonymous, ["reason"] = NoAuthorizer },
+            "selfsubjectrulesreviews" => RulesReview(user, (string?)review["spec"]?["namespace"] ?? ""),
+            "selfsubjectaccessreviews" => AccessReview(user, review),
+            _ => AccessReview(SpecUser(review), review),
         };
         await ResponseWriter.WriteAsync(context, 201, review, output.Format, ct);
     }
@@ -81,15 +82,41 @@ internal sealed class ReviewHandler(ObjectDecoder decoder, ServiceAccountTokens 
         return json;
     }
 
-    private static JsonObject AllRules() => new()
+    private JsonObject AccessReview(UserInfo user, JsonObject review)
     {
-        ["resourceRules"] = new JsonArray(new JsonObject
+        var spec = review["spec"];
+        var attributes = spec?["resourceAttributes"] is { } resource
+            ? new AuthorizationAttributes(
+                (string?)resource["verb"] ?? "", true, (string?)resource["group"] ?? "", (string?)resource["resource"] ?? "",
+                (string?)resource["subresource"] ?? "", (string?)resource["namespace"] ?? (string?)review["metadata"]?["namespace"] ?? "",
+                (string?)resource["name"] ?? "")
+            : new AuthorizationAttributes((string?)spec?["nonResourceAttributes"]?["verb"] ?? "", false,
+                Path: (string?)spec?["nonResourceAttributes"]?["path"] ?? "");
+        var (allowed, reason) = authorizer.Authorize(user, attributes);
+        var status = new JsonObject { ["allowed"] = allowed };
+        if (reason.Length > 0)
         {
-            ["verbs"] = new JsonArray("*"),
-            ["apiGroups"] = new JsonArray("*"),
-            ["resources"] = new JsonArray("*"),
-        }),
-        ["nonResourceRules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("*"), ["nonResourceURLs"] = new JsonArray("*") }),
-        ["incomplete"] = false,
-    };
+            status["reason"] = reason;
+        }
+        return status;
+    }
+
+    /// <summary>The user a SubjectAccessReview asks about: spec.user, spec.groups (plus system:authenticated), spec.uid.</summary>
+    private static UserInfo SpecUser(JsonObject review)
+    {
+        var spec = review["spec"];
+        var groups = PolicyRule.Strings(spec?["groups"]);
+        return new UserInfo((string?)spec?["user"] ?? "", groups, (string?)spec?["uid"]);
+    }
+
+    private JsonObject RulesReview(UserInfo user, string ns)
+    {
+        var rules = authorizer.RulesFor(user, ns);
+        return new JsonObject
+        {
+            ["resourceRules"] = new JsonArray([.. rules.Where(r => r.NonResourceUrls.Count == 0).Select(r => r.ToResourceRuleJson())]),
+            ["nonResourceRules"] = new JsonArray([.. rules.Where(r => r.NonResourceUrls.Count > 0).Select(r => r.ToNonResourceRuleJson())]),
+            ["incomplete"] = false,
+        };
+    }
 }

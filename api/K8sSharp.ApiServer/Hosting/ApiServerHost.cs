@@ -20,7 +20,7 @@ internal static class ApiServerHost
     public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var pki = ClusterPki.LoadOrCreate(options.DataDirectory);
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, options.AdvertiseAddress);
         Kubeconfig.WriteAdmin(Path.Combine(options.DataDirectory, "kubeconfig"), pki, options.SecurePort);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -35,6 +35,7 @@ internal static class ApiServerHost
         var storage = app.Services.GetRequiredService<CachedStorage>();
         app.UseMiddleware<StatusErrors>();
         app.UseMiddleware<Authentication>();
+        app.UseMiddleware<Security.Authorization.Authorization>();
         IssuerDiscovery.Map(app, app.Services.GetRequiredService<ServiceAccountKeys>());
         SystemEndpoints.Map(app, app.Services.GetRequiredService<DiscoveryDocuments>(), () => storage.WaitReadyAsync().IsCompletedSuccessfully);
         var router = app.Services.GetRequiredService<ApiRouter>();
@@ -49,7 +50,9 @@ internal static class ApiServerHost
     public static async Task InitializeAsync(WebApplication app, string advertiseAddress, int securePort, CancellationToken ct)
     {
         await app.Services.GetRequiredService<CachedStorage>().WaitReadyAsync(ct);
-        await SystemObjects.EnsureAsync(app.Services.GetRequiredService<StoreRegistry>(), advertiseAddress, securePort, ct);
+        var registry = app.Services.GetRequiredService<StoreRegistry>();
+        await SystemObjects.EnsureAsync(registry, advertiseAddress, securePort, ct);
+        await Security.Authorization.BootstrapPolicy.EnsureAsync(registry, ct);
     }
 
     private static void AddServices(IServiceCollection services, ServerOptions options, ClusterPki pki)
@@ -65,6 +68,8 @@ internal static class ApiServerHost
         services.AddSingleton(sp => new CachedStorage(sp.GetRequiredService<IStorage>()));
         services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<NamespaceDeleter>();
+        services.AddSingleton<Endpoints.Proxy.BackendTransport>();
+        services.AddSingleton<Endpoints.Proxy.ConnectHandler>();
         services.AddSingleton<ObjectDecoder>();
         services.AddSingleton<WatchHandler>();
         services.AddSingleton<ResourceHandler>();
@@ -75,6 +80,10 @@ internal static class ApiServerHost
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<Authentication>();
+        services.AddSingleton<Security.Authorization.Authorization>();
+        services.AddSingleton<Security.Authorization.RbacAuthorizer>();
+        services.AddSingleton<Security.Authorization.RbacPolicyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<Security.Authorization.RbacPolicyCache>());
         services.AddSingleton<StatusErrors>();
         services.AddHostedService(sp => new AllocationRepair(sp.GetRequiredService<StoreRegistry>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<ILogger<AllocationRepair>>()));
     }

@@ -23,21 +23,42 @@ internal static class SystemObjects
         cidr["spec"] = new JsonObject { ["cidrs"] = new JsonArray(ServiceCidr.Default.Text) };
         await CreateIfMissingAsync(registry, "networking.k8s.io", "servicecidrs", null, cidr, ct);
         await CreateIfMissingAsync(registry, "", "services", "default", KubernetesService(securePort), ct);
-        await CreateIfMissingAsync(registry, "", "endpoints", "default", KubernetesEndpoints(advertiseAddress, securePort), ct);
-        await CreateIfMissingAsync(registry, "discovery.k8s.io", "endpointslices", "default", KubernetesEndpointSlice(advertiseAddress, securePort), ct);
+        await CreateOrRefreshAsync(registry, "", "endpoints", "subsets", KubernetesEndpoints(advertiseAddress, securePort), ct);
+        await CreateOrRefreshAsync(registry, "discovery.k8s.io", "endpointslices", "endpoints", KubernetesEndpointSlice(advertiseAddress, securePort), ct);
+    }
+
+    private static ResourceStore StoreOf(StoreRegistry registry, string group, string resource)
+    {
+        var version = group.Length == 0 ? "v1" : registry.Catalog.Groups.First(g => g.Name == group).Versions[0];
+        return registry.For(registry.Catalog.Find(group, version, resource)!);
     }
 
     private static async Task CreateIfMissingAsync(StoreRegistry registry, string group, string resource, string? ns, JsonObject obj, CancellationToken ct)
     {
-        var version = group.Length == 0 ? "v1" : registry.Catalog.Groups.First(g => g.Name == group).Versions[0];
         try
         {
-            await registry.For(registry.Catalog.Find(group, version, resource)!).CreateAsync(ns, obj, new WriteOptions(FieldManager: "k8ssharp-apiserver"), ct);
+            await StoreOf(registry, group, resource).CreateAsync(ns, obj, new WriteOptions(FieldManager: "k8ssharp-apiserver"), ct);
         }
         catch (ApiException e) when (e.Code == 409)
         {
             // Already there from an earlier start.
         }
+    }
+
+    /// <summary>
+    /// The endpoints of default/kubernetes follow this server's address and port across restarts (upstream's
+    /// endpoint reconciler): created when missing, <paramref name="field"/> rewritten when it differs.
+    /// </summary>
+    private static async Task CreateOrRefreshAsync(StoreRegistry registry, string group, string resource, string field, JsonObject wanted, CancellationToken ct)
+    {
+        var store = StoreOf(registry, group, resource);
+        var name = (string)wanted["metadata"]!["name"]!;
+        await CreateIfMissingAsync(registry, group, resource, "default", wanted.DeepClone().AsObject(), ct);
+        await store.GuaranteedUpdateAsync("default", name, 0, false, SystemWriteStrategy.Instance, current =>
+        {
+            current[field] = wanted[field]!.DeepClone();
+            return current;
+        }, ct, systemWrite: true);
     }
 
     private static JsonObject Object(string apiVersion, string kind, string name, JsonObject? labels) => new()

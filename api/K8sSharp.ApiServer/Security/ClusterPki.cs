@@ -6,20 +6,22 @@ namespace K8sSharp.ApiServer.Security;
 
 /// <summary>
 /// The cluster's certificates, made on first start and kept in <c>&lt;data-dir&gt;/pki</c>: a CA, the API server's
-/// serving certificate (for localhost, 127.0.0.1 and the in-cluster names of the <c>kubernetes</c> Service) and
-/// the admin client certificate (CN kubernetes-admin, O system:masters) the admin kubeconfig uses.
+/// serving certificate (for localhost, 127.0.0.1, the advertised host address and the in-cluster names and IP of the
+/// <c>kubernetes</c> Service; reissued when the host address changes) and the admin client certificate (CN kubernetes-admin, O system:masters) the admin kubeconfig uses, and the client
+/// certificate the API server presents to kubelets.
 /// </summary>
 internal sealed class ClusterPki
 {
     private static readonly string[] ServingNames =
         ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
 
-    private ClusterPki(string directory, X509Certificate2 ca, X509Certificate2 serving, X509Certificate2 admin)
+    private ClusterPki(string directory, X509Certificate2 ca, X509Certificate2 serving, X509Certificate2 admin, X509Certificate2 kubeletClient)
     {
         Directory = directory;
         Ca = ca;
         Serving = serving;
         Admin = admin;
+        KubeletClient = kubeletClient;
     }
 
     public string Directory { get; }
@@ -30,14 +32,21 @@ internal sealed class ClusterPki
 
     public X509Certificate2 Admin { get; }
 
-    public static ClusterPki LoadOrCreate(string dataDirectory)
+    /// <summary>What the API server presents to kubelets when it proxies logs, exec, attach and port-forward.</summary>
+    public X509Certificate2 KubeletClient { get; }
+
+    public static ClusterPki LoadOrCreate(string dataDirectory, string advertiseAddress)
     {
         var directory = Path.Combine(dataDirectory, "pki");
         System.IO.Directory.CreateDirectory(directory);
         var ca = LoadOrCreate(directory, "ca", () => CreateCa());
-        var serving = LoadOrCreate(directory, "apiserver", () => Issue(ca, "kube-apiserver", null, server: true));
-        var admin = LoadOrCreate(directory, "admin", () => Issue(ca, "kubernetes-admin", "system:masters", server: false));
-        return new ClusterPki(directory, ca, serving, admin);
+        var hostAddress = IPAddress.Parse(advertiseAddress);
+        var serving = LoadOrCreate(directory, "apiserver", () => Issue(ca, "kube-apiserver", null, hostAddress),
+            existing => existing.MatchesHostname(hostAddress.ToString()));
+        var admin = LoadOrCreate(directory, "admin", () => Issue(ca, "kubernetes-admin", "system:masters", servingAddress: null));
+        var kubeletClient = LoadOrCreate(directory, "apiserver-kubelet-client",
+            () => Issue(ca, "kube-apiserver-kubelet-client", "system:masters", servingAddress: null));
+        return new ClusterPki(directory, ca, serving, admin, kubeletClient);
     }
 
     /// <summary>Whether <paramref name="certificate"/> was issued by this cluster's CA and is valid now.</summary>
@@ -50,13 +59,19 @@ internal sealed class ClusterPki
         return chain.Build(certificate);
     }
 
-    private static X509Certificate2 LoadOrCreate(string directory, string name, Func<X509Certificate2> create)
+    private static X509Certificate2 LoadOrCreate(string directory, string name, Func<X509Certificate2> create,
+        Func<X509Certificate2, bool>? stillValid = null)
     {
         var certPath = Path.Combine(directory, $"{name}.crt");
         var keyPath = Path.Combine(directory, $"{name}.key");
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
-            return X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            if (stillValid?.Invoke(existing) ?? true)
+            {
+                return existing;
+            }
+            existing.Dispose();
         }
         var certificate = create();
         File.WriteAllText(certPath, certificate.ExportCertificatePem());
@@ -77,8 +92,10 @@ internal sealed class ClusterPki
         return X509Certificate2.CreateFromPem(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string commonName, string? organization, bool server)
+    /// <summary>A client certificate, or with <paramref name="servingAddress"/> the API server's serving certificate.</summary>
+    private static X509Certificate2 Issue(X509Certificate2 ca, string commonName, string? organization, IPAddress? servingAddress)
     {
+        var server = servingAddress is not null;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = organization is null ? $"CN={commonName}" : $"CN={commonName}, O={organization}";
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -88,14 +105,14 @@ internal sealed class ClusterPki
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
         if (server)
         {
-            request.CertificateExtensions.Add(ServingAlternativeNames());
+            request.CertificateExtensions.Add(ServingAlternativeNames(servingAddress!));
         }
         var now = DateTimeOffset.UtcNow;
         using var issued = request.Create(ca, now.AddMinutes(-5), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
         return X509Certificate2.CreateFromPem(issued.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
-    private static X509Extension ServingAlternativeNames()
+    private static X509Extension ServingAlternativeNames(IPAddress hostAddress)
     {
         var names = new SubjectAlternativeNameBuilder();
         foreach (var name in ServingNames.Append(Dns.GetHostName()))
@@ -104,6 +121,10 @@ internal sealed class ClusterPki
         }
         names.AddIpAddress(IPAddress.Loopback);
         names.AddIpAddress(IPAddress.Parse("10.96.0.1"));
+        if (!IPAddress.IsLoopback(hostAddress))
+        {
+            names.AddIpAddress(hostAddress);
+        }
         return names.Build();
     }
 }

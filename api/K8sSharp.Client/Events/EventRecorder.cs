@@ -23,7 +23,7 @@ public static class EventTypes
 /// written by one background loop. A repeat of the same (object, type, reason, message) patches the earlier Event's
 /// count and lastTimestamp instead of creating a new one; if that Event is gone, a new one is created.
 /// </summary>
-public sealed partial class EventRecorder : IAsyncDisposable
+public sealed partial class EventRecorder : IEventRecorder, IAsyncDisposable
 {
     private const int MaxAggregates = 4096;
     private readonly IKubernetes client;

@@ -1,6 +1,9 @@
 using k8s;
+using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
+using K8sSharp.ControllerManager.Deployments;
 using K8sSharp.ControllerManager.ReplicaSets;
+using K8sSharp.ControllerManager.ReplicationControllers;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
 using Microsoft.Extensions.Logging;
@@ -33,7 +36,13 @@ internal sealed class ControllerManager
         (new ServiceAccountsController(client, time, loggers.CreateLogger<ServiceAccountsController>()), 1),
         (new RootCaPublisher(client, caBundle, time, loggers.CreateLogger<RootCaPublisher>()), 1),
         (new ReplicaSetController(client, time, loggers.CreateLogger<ReplicaSetController>()), 5),
+        (new ReplicaSetController(client, new ReplicationControllerSource(client), time, loggers.CreateLogger("K8sSharp.ControllerManager.ReplicationControllers")), 5),
+        (new DeploymentController(client, Recorder("deployment-controller"), time, loggers.CreateLogger<DeploymentController>()), 5),
     ];
+
+    /// <summary>An event recorder under upstream's component name; it lives as long as the process (one per term).</summary>
+    private EventRecorder Recorder(string component) =>
+        new(client, component, time: time, logger: loggers.CreateLogger<EventRecorder>());
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

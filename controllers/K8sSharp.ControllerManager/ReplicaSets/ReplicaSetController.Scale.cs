@@ -57,7 +57,7 @@ internal sealed partial class ReplicaSetController
     {
         try
         {
-            await client.CoreV1.CreateNamespacedPodAsync(NewPod(rs), rs.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+            await client.CoreV1.CreateNamespacedPodAsync(NewPod(rs, replicaSets), rs.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -91,7 +91,7 @@ internal sealed partial class ReplicaSetController
     }
 
     /// <summary>A pod from the template (upstream GetPodFromTemplate): labels, annotations and finalizers copied, controlled by the ReplicaSet.</summary>
-    internal static V1Pod NewPod(V1ReplicaSet rs)
+    internal static V1Pod NewPod(V1ReplicaSet rs, IReplicaSetSource kind)
     {
         // A deep copy: the template belongs to the shared cache.
         var template = KubernetesJson.Deserialize<V1PodTemplateSpec>(KubernetesJson.Serialize(rs.Spec.Template));
@@ -106,7 +106,7 @@ internal sealed partial class ReplicaSetController
                 Labels = template.Metadata?.Labels,
                 Annotations = template.Metadata?.Annotations,
                 Finalizers = template.Metadata?.Finalizers,
-                OwnerReferences = [OwnerReference(rs)],
+                OwnerReferences = [OwnerReference(rs, kind)],
             },
             Spec = template.Spec,
         };

@@ -76,7 +76,7 @@ internal sealed partial class ReplicaSetController
                 continue;
             }
             if (matches && rs.Metadata.DeletionTimestamp is null && pod.Metadata.DeletionTimestamp is null
-                && await PatchOwnersAsync(pod, [.. pod.Metadata.OwnerReferences ?? [], OwnerReference(rs)], cancellationToken))
+                && await PatchOwnersAsync(pod, [.. pod.Metadata.OwnerReferences ?? [], OwnerReference(rs, replicaSets)], cancellationToken))
             {
                 LogAdopted(Logger, ObjectKeys.For(rs), pod.Metadata.Name);
                 owned.Add(pod);
@@ -114,10 +114,10 @@ internal sealed partial class ReplicaSetController
         }
     }
 
-    internal static V1OwnerReference OwnerReference(V1ReplicaSet rs) => new()
+    internal static V1OwnerReference OwnerReference(V1ReplicaSet rs, IReplicaSetSource kind) => new()
     {
-        ApiVersion = "apps/v1",
-        Kind = "ReplicaSet",
+        ApiVersion = kind.ApiVersion,
+        Kind = kind.Kind,
         Name = rs.Metadata.Name,
         Uid = rs.Metadata.Uid,
         Controller = true,
@@ -132,9 +132,8 @@ internal sealed partial class ReplicaSetController
             return status;
         }
         var patch = new JsonObject { ["status"] = ReplicaSetStatuses.ToPatch(status) };
-        await client.AppsV1.PatchNamespacedReplicaSetStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), rs.Metadata.Name, rs.Metadata.NamespaceProperty,
-            cancellationToken: cancellationToken);
+        await replicaSets.PatchStatusAsync(
+            rs.Metadata.NamespaceProperty, rs.Metadata.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
         return status;
     }
 

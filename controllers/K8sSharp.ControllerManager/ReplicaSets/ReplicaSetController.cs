@@ -13,6 +13,7 @@ namespace K8sSharp.ControllerManager.ReplicaSets;
 /// matched by name and uid) or, for orphans, to every ReplicaSet whose selector matches, which then adopts them.
 /// Creates and deletes are counted in <see cref="ControllerExpectations"/> until the informer reports them, and a
 /// reconcile acts on the pod count only when nothing is in flight; status is written on every reconcile that changes it.
+/// The same reconcile serves ReplicationControllers: the <see cref="IReplicaSetSource"/> presents them as ReplicaSets.
 /// This file: informers and event handlers; the reconcile itself is in ReplicaSetController.Sync.cs.
 /// </summary>
 internal sealed partial class ReplicaSetController : QueuedController
@@ -22,28 +23,33 @@ internal sealed partial class ReplicaSetController : QueuedController
 
     private readonly IKubernetes client;
     private readonly ControllerExpectations expectations;
-    private Lister<V1ReplicaSet> replicaSets = null!;
+    private readonly IReplicaSetSource replicaSets;
     private Lister<V1Pod> pods = null!;
 
     public ReplicaSetController(IKubernetes client, TimeProvider time, ILogger logger)
+        : this(client, new ReplicaSetSource(client), time, logger)
+    {
+    }
+
+    /// <summary>The controller of another kind presented as ReplicaSets (the ReplicationController manager).</summary>
+    public ReplicaSetController(IKubernetes client, IReplicaSetSource source, TimeProvider time, ILogger logger)
         : base(time, logger)
     {
         this.client = client;
+        replicaSets = source;
         expectations = new ControllerExpectations(time);
     }
 
-    public override string Name => "replicaset";
+    public override string Name => replicaSets.ControllerName;
 
     internal ControllerExpectations Expectations => expectations;
 
     public override void Register(SharedInformerFactory informers)
     {
         ArgumentNullException.ThrowIfNull(informers);
-        var rsInformer = informers.GetOrAdd(() => ListWatchers.For<V1ReplicaSet>(client));
         var podInformer = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client));
-        replicaSets = rsInformer.Lister;
         pods = podInformer.Lister;
-        rsInformer.AddEventHandler(new ResourceEventHandler<V1ReplicaSet>
+        replicaSets.Register(informers, new ResourceEventHandler<V1ReplicaSet>
         {
             OnAdd = rs => Queue.Add(ObjectKeys.For(rs)),
             OnUpdate = (_, rs) => Queue.Add(ObjectKeys.For(rs)),
@@ -146,11 +152,15 @@ internal sealed partial class ReplicaSetController : QueuedController
     /// <summary>The ReplicaSet a controller reference names, if it is one and is still the same object (uid).</summary>
     private V1ReplicaSet? Resolve(string ns, V1OwnerReference owner)
     {
-        if (owner.Kind != "ReplicaSet" || !owner.ApiVersion.StartsWith("apps/", StringComparison.Ordinal))
+        // Any version of the group names the same object (apps/v1beta2 ReplicaSets are apps/v1 ones).
+        if (owner.Kind != replicaSets.Kind || Group(owner.ApiVersion) != Group(replicaSets.ApiVersion))
         {
             return null;
         }
         var rs = replicaSets.Get(ns, owner.Name);
         return rs?.Metadata.Uid == owner.Uid ? rs : null;
     }
+
+    private static string Group(string? apiVersion) =>
+        apiVersion?.IndexOf('/', StringComparison.Ordinal) is { } slash and >= 0 ? apiVersion[..slash] : string.Empty;
 }

@@ -85,3 +85,20 @@ public static class HttpJson
     public static async Task<JsonObject> ReadObjectAsync(this HttpResponseMessage response) =>
         (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }
+
+/// <summary>Polling for what the server applies asynchronously (e.g. RBAC changes reaching the authorizer).</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, string because, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("timed out waiting until " + because);
+            }
+            await Task.Delay(50);
+        }
+    }
+}

@@ -83,7 +83,7 @@ public sealed class TokenApiTests(ApiServerFixture server) : IClassFixture<ApiSe
     {
         await CreateServiceAccountAsync("robot");
         var token = (await RequestTokenAsync("robot"))["status"]!["token"]!.GetValue<string>();
-        (await ListConfigMapsWithAsync(token)).Should().Be(HttpStatusCode.OK);
+        (await ListConfigMapsWithAsync(token)).Should().Be(HttpStatusCode.Forbidden, "authenticated, but no role grants it anything");
 
         using var client = server.CreateClient(withCertificate: false);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

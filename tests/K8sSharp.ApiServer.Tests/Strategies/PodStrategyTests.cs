@@ -35,6 +35,40 @@ public class PodStrategyTests
     }
 
     [Fact]
+    public void Create_mounts_the_kube_api_access_volume_into_every_container_that_has_no_mount_there()
+    {
+        var (pod, errors) = Create(Strategy, """
+            {"metadata":{"name":"p"},"spec":{
+             "initContainers":[{"name":"init","image":"busybox"}],
+             "containers":[{"name":"a","image":"busybox"},
+                           {"name":"b","image":"busybox","volumeMounts":[{"name":"own","mountPath":"/var/run/secrets/kubernetes.io/serviceaccount"}]}],
+             "volumes":[{"name":"own","emptyDir":{}}]}}
+            """);
+
+        errors.Should().BeEmpty();
+        var volume = pod["spec"]!["volumes"]![1]!;
+        var name = (string)volume["name"]!;
+        name.Should().MatchRegex("^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$");
+        volume["projected"]!.ToJsonString().Should().Be(
+            """{"defaultMode":420,"sources":[{"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},"""
+            + """{"configMap":{"name":"kube-root-ca.crt","items":[{"key":"ca.crt","path":"ca.crt"}]}},"""
+            + """{"downwardAPI":{"items":[{"path":"namespace","fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"}}]}}]}""");
+        var mount = $$"""{"name":"{{name}}","readOnly":true,"mountPath":"/var/run/secrets/kubernetes.io/serviceaccount"}""";
+        pod["spec"]!["initContainers"]![0]!["volumeMounts"]!.ToJsonString().Should().Be($"[{mount}]");
+        pod["spec"]!["containers"]![0]!["volumeMounts"]!.ToJsonString().Should().Be($"[{mount}]");
+        pod["spec"]!["containers"]![1]!["volumeMounts"]!.AsArray().Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_pod_that_opts_out_of_token_automount_gets_no_api_access_volume()
+    {
+        var (pod, _) = Create(Strategy, """{"metadata":{"name":"p"},"spec":{"automountServiceAccountToken":false,"containers":[{"name":"p","image":"busybox"}]}}""");
+
+        pod["spec"]!["volumes"].Should().BeNull();
+        pod["spec"]!["containers"]![0]!["volumeMounts"].Should().BeNull();
+    }
+
+    [Fact]
     public void Create_adds_the_default_toleration_seconds_for_not_ready_and_unreachable()
     {
         var (pod, _) = Create(Strategy, BusyBox);

@@ -10,6 +10,7 @@ internal static class StrategyFactory
     public static IResourceStrategy For(ApiResource resource) => (resource.Group, resource.Name) switch
     {
         ("", "namespaces") => new NamespaceStrategy(resource),
+        ("", "nodes") => new NodeStrategy(resource),
         ("", "secrets") => new SecretStrategy(resource),
         ("", "services") => new ServiceStrategy(resource),
         ("", "pods") => new PodStrategy(resource),
