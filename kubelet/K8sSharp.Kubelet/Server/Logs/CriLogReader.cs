@@ -42,6 +42,14 @@ internal static class CriLogReader
                     await WriteLinesAsync(buffer.AsMemory(0, read), pending, writer, cancellationToken);
                     continue;
                 }
+                if (request.Follow && FileIdentity.Replaced(path, file))
+                {
+                    // Rotated: the old file is drained, go on with the new one from its start.
+                    await file.DisposeAsync();
+                    file = Open(path);
+                    pending.SetLength(0);
+                    continue;
+                }
                 if (lastRound)
                 {
                     // Not following: an unterminated last line is still a line. Following: it is being written.
@@ -50,12 +58,6 @@ internal static class CriLogReader
                 }
                 await writer.FlushAsync(cancellationToken);
                 lastRound = !await follower.WaitAsync(cancellationToken);
-                if (FileIdentity.Replaced(path, file))
-                {
-                    await file.DisposeAsync();
-                    file = Open(path);
-                    pending.SetLength(0);
-                }
             }
             await writer.FlushAsync(cancellationToken);
         }

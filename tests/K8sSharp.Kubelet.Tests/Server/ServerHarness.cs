@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using K8sSharp.Kubelet.Pods;
+using K8sSharp.Kubelet.Runtime;
+using K8sSharp.Kubelet.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace K8sSharp.Kubelet.Tests.Server;
+
+/// <summary>
+/// The kubelet's server in-process on ephemeral loopback ports, over the real docker runtime and a fixed set of pods,
+/// with a cluster CA and a client certificate it issued (what the API server presents).
+/// </summary>
+internal sealed class ServerHarness : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ServerHarness(WebApplication app, X509Certificate2 ca, X509Certificate2 client)
+    {
+        this.app = app;
+        Ca = ca;
+        Client = client;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        Https = addresses.Single(a => a.Scheme == "https");
+        Healthz = addresses.Single(a => a.Scheme == "http");
+    }
+
+    public X509Certificate2 Ca { get; }
+
+    public X509Certificate2 Client { get; }
+
+    public Uri Https { get; }
+
+    public Uri Healthz { get; }
+
+    public static async Task<ServerHarness> StartAsync(INodePods pods, DockerRuntime runtime, PodPaths paths)
+    {
+        var ca = TestCertificates.Ca();
+        var client = TestCertificates.Client(ca);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(pods);
+        builder.Services.AddSingleton<IContainerRuntime>(runtime);
+        builder.Services.AddSingleton(runtime.Client);
+        builder.Services.AddSingleton(paths);
+        KubeletServer.AddServer(builder, new ServerSettings(
+            IPAddress.Loopback, 0, 0, ServingCertificate.Create("test-node", [], DateTimeOffset.UtcNow), new ClientCertificateAuthenticator([ca], TimeProvider.System)));
+        var app = builder.Build();
+        KubeletServer.MapServer(app);
+        await app.StartAsync();
+        return new ServerHarness(app, ca, client);
+    }
+
+    /// <summary>An HTTPS client presenting <paramref name="certificate"/> (none when null); the server's certificate is not checked, as the API server does.</summary>
+    public static HttpClient HttpClient(X509Certificate2? certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+        {
+            ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        },
+    });
+
+    public async Task<ClientWebSocket> ConnectAsync(string pathAndQuery, string protocol)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.ClientCertificates.Add(Client);
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        socket.Options.AddSubProtocol(protocol);
+        await socket.ConnectAsync(new Uri($"wss://{Https.Authority}{pathAndQuery}"), CancellationToken.None);
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Ca.Dispose();
+        Client.Dispose();
+    }
+}
