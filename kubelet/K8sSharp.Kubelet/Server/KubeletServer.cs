@@ -1,4 +1,5 @@
 using K8sSharp.Kubelet.Server.Logs;
+using K8sSharp.Kubelet.Server.Stats;
 using K8sSharp.Kubelet.Server.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,7 +37,10 @@ internal static class KubeletServer
             });
             kestrel.Listen(System.Net.IPAddress.Loopback, settings.HealthzPort);
         });
+        builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Authenticator);
+        builder.Services.AddSingleton<StatsCollector>();
+        builder.Services.AddSingleton<KubeletMetrics>();
         builder.Services.AddSingleton<PodLookup>();
         builder.Services.AddSingleton<DockerRemoteCommands>();
         builder.Services.AddSingleton<ExecHandler>();

@@ -25,6 +25,7 @@ internal static class KubeletServerSetup
         var time = TimeProvider.System;
         var addresses = new[] { MachineInfo.PrimaryIPv4() ?? "127.0.0.1" };
         var settings = new ServerSettings(
+            options.NodeName,
             IPAddress.Any,
             options.Port,
             options.HealthzPort,

@@ -5,6 +5,7 @@ using k8s.Models;
 using K8sSharp.Kubelet.Pods;
 using K8sSharp.Kubelet.Runtime;
 using K8sSharp.Kubelet.Server;
+using K8sSharp.Kubelet.Volumes;
 using K8sSharp.Streaming;
 using K8sSharp.Streaming.Spdy;
 
@@ -85,11 +86,11 @@ public sealed class KubeletServerTests : IAsyncLifetime
     [DockerFact]
     public async Task Only_clients_with_a_certificate_from_the_cluster_ca_are_served()
     {
-        using var anonymous = ServerHarness.HttpClient(null);
+        using var anonymous = server.HttpClient(null);
         using var otherCa = TestCertificates.Ca("someone-else");
         using var strangerCertificate = TestCertificates.Client(otherCa);
-        using var stranger = ServerHarness.HttpClient(strangerCertificate);
-        using var apiServer = ServerHarness.HttpClient(server.Client);
+        using var stranger = server.HttpClient(strangerCertificate);
+        using var apiServer = server.HttpClient(server.Client);
         using var plain = new HttpClient();
 
         (await anonymous.GetAsync(new Uri(server.Https, "/pods"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -106,7 +107,7 @@ public sealed class KubeletServerTests : IAsyncLifetime
         var log = paths.ContainerLogFile("team", "web", pod.Metadata.Uid, "main", 0);
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         await File.WriteAllTextAsync(log, "2024-01-01T00:00:01Z stdout F first\n2024-01-01T00:00:02Z stderr F second\n");
-        using var client = ServerHarness.HttpClient(server.Client);
+        using var client = server.HttpClient(server.Client);
 
         (await client.GetStringAsync(new Uri(server.Https, "/pods"))).Should().Contain("\"kind\":\"PodList\"").And.Contain(pod.Metadata.Uid);
         (await client.GetStringAsync(new Uri(server.Https, "/containerLogs/team/web/main"))).Should().Be("first\nsecond\n");
@@ -116,6 +117,21 @@ public sealed class KubeletServerTests : IAsyncLifetime
         (await waiting.Content.ReadAsStringAsync()).Should().Contain("container \\u0022side\\u0022 in pod \\u0022web\\u0022 is waiting to start: ContainerCreating");
         var previous = await client.GetAsync(new Uri(server.Https, "/containerLogs/team/web/main?previous=true"));
         (await previous.Content.ReadAsStringAsync()).Should().Contain("previous terminated container");
+    }
+
+    [DockerFact]
+    public async Task Stats_and_metrics_report_the_running_pod()
+    {
+        await RunPodAsync();
+        using var client = server.HttpClient(server.Client);
+
+        var summary = await client.GetStringAsync(new Uri(server.Https, "/stats/summary"));
+        var resource = await client.GetStringAsync(new Uri(server.Https, "/metrics/resource"));
+        var metrics = await client.GetStringAsync(new Uri(server.Https, "/metrics"));
+
+        summary.Should().Contain("\"nodeName\":\"test-node\"").And.Contain($"\"uid\":\"{pod.Metadata.Uid}\"").And.Contain("\"name\":\"main\"").And.Contain("\"workingSetBytes\":");
+        resource.Should().MatchRegex("container_memory_working_set_bytes\\{container=\"main\",namespace=\"team\",pod=\"web\"\\} [1-9][0-9]* ");
+        metrics.Should().Contain("kubelet_running_pods 1").And.Contain("kubelet_running_containers{container_state=\"running\"} 1").And.Contain("kubelet_node_name{node=\"test-node\"} 1");
     }
 
     [DockerFact]

@@ -19,9 +19,10 @@ internal sealed class ServerHarness : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ServerHarness(WebApplication app, X509Certificate2 ca, X509Certificate2 client)
+    private ServerHarness(WebApplication app, X509Certificate2 ca, X509Certificate2 client, X509Certificate2 serving)
     {
         this.app = app;
+        ServingThumbprint = serving.Thumbprint;
         Ca = ca;
         Client = client;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
@@ -30,6 +31,9 @@ internal sealed class ServerHarness : IAsyncDisposable
     }
 
     public X509Certificate2 Ca { get; }
+
+    /// <summary>The server's self-signed certificate: what the clients here pin.</summary>
+    public string ServingThumbprint { get; }
 
     public X509Certificate2 Client { get; }
 
@@ -47,21 +51,22 @@ internal sealed class ServerHarness : IAsyncDisposable
         builder.Services.AddSingleton<IContainerRuntime>(runtime);
         builder.Services.AddSingleton(runtime.Client);
         builder.Services.AddSingleton(paths);
+        var serving = ServingCertificate.Create("test-node", [], DateTimeOffset.UtcNow);
         KubeletServer.AddServer(builder, new ServerSettings(
-            IPAddress.Loopback, 0, 0, ServingCertificate.Create("test-node", [], DateTimeOffset.UtcNow), new ClientCertificateAuthenticator([ca], TimeProvider.System)));
+            "test-node", IPAddress.Loopback, 0, 0, serving, new ClientCertificateAuthenticator([ca], TimeProvider.System)));
         var app = builder.Build();
         KubeletServer.MapServer(app);
         await app.StartAsync();
-        return new ServerHarness(app, ca, client);
+        return new ServerHarness(app, ca, client, serving);
     }
 
-    /// <summary>An HTTPS client presenting <paramref name="certificate"/> (none when null); the server's certificate is not checked, as the API server does.</summary>
-    public static HttpClient HttpClient(X509Certificate2? certificate) => new(new SocketsHttpHandler
+    /// <summary>An HTTPS client presenting <paramref name="certificate"/> (none when null) that pins the server's certificate.</summary>
+    public HttpClient HttpClient(X509Certificate2? certificate) => new(new SocketsHttpHandler
     {
         SslOptions = new System.Net.Security.SslClientAuthenticationOptions
         {
             ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            RemoteCertificateValidationCallback = (_, presented, _, _) => IsServing(presented),
         },
     });
 
@@ -69,11 +74,13 @@ internal sealed class ServerHarness : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         socket.Options.ClientCertificates.Add(Client);
-        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        socket.Options.RemoteCertificateValidationCallback = (_, presented, _, _) => IsServing(presented);
         socket.Options.AddSubProtocol(protocol);
         await socket.ConnectAsync(new Uri($"wss://{Https.Authority}{pathAndQuery}"), CancellationToken.None);
         return socket;
     }
+
+    private bool IsServing(X509Certificate? presented) => presented?.GetCertHashString() == ServingThumbprint;
 
     public async ValueTask DisposeAsync()
     {
