@@ -182,7 +182,7 @@ public sealed class KubeletServerTests : IAsyncLifetime
     public async Task Port_forward_through_the_websocket_tunnel_reaches_the_pod_s_port()
     {
         await RunPodAsync();
-        using var socket = await server.ConnectAsync("/portForward/team/web", "SPDY/3.1+portforward.k8s.io");
+        using var socket = await server.ConnectRawAsync("/portForward/team/web", "SPDY/3.1+portforward.k8s.io");
         await using var tunnel = new WebSocketTunnelStream(socket);
         using var compressor = new HeaderCompressor();
         var headers = (string type) => new Dictionary<string, string> { ["streamType"] = type, ["port"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ["requestID"] = "0" };

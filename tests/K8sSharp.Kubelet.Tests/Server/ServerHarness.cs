@@ -70,6 +70,43 @@ internal sealed class ServerHarness : IAsyncDisposable
         },
     });
 
+    /// <summary>
+    /// A WebSocket handshake written by hand, for subprotocols ClientWebSocket refuses to send (kubectl's
+    /// <c>SPDY/3.1+portforward.k8s.io</c> contains a '/').
+    /// </summary>
+    public async Task<WebSocket> ConnectRawAsync(string pathAndQuery, string protocol)
+    {
+        var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Https.Port);
+        var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, presented, _, _) => IsServing(presented));
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificates = [Client],
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
+        });
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var request = $"GET {pathAndQuery} HTTP/1.1\r\nHost: {Https.Authority}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            $"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: {protocol}\r\n\r\n";
+        await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        var head = new List<byte>();
+        while (head.Count < 4 || !head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            var b = tls.ReadByte();
+            if (b < 0)
+            {
+                throw new IOException("the server closed the connection during the handshake");
+            }
+            head.Add((byte)b);
+        }
+        var response = System.Text.Encoding.ASCII.GetString([.. head]);
+        if (!response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal) || !response.Contains($"Sec-WebSocket-Protocol: {protocol}", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException("the WebSocket upgrade was refused: " + response);
+        }
+        return WebSocket.CreateFromStream(tls, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+    }
+
     public async Task<ClientWebSocket> ConnectAsync(string pathAndQuery, string protocol)
     {
         var socket = new ClientWebSocket();

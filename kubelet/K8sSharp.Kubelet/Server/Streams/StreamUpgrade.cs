@@ -27,7 +27,7 @@ internal static class StreamUpgrade
                 await StatusResponses.BadRequest(context, $"unsupported WebSocket subprotocols [{string.Join(' ', offered)}], expected one of [{string.Join(' ', webSocketProtocols)}]");
                 return null;
             }
-            return new UpgradedConnection(await context.WebSockets.AcceptWebSocketAsync(chosen), null, chosen);
+            return new UpgradedConnection(await WebSocketHandshake.AcceptAsync(context, chosen), null, chosen);
         }
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is not { IsUpgradableRequest: true } || !IsSpdy(context.Request.Headers.Upgrade))
