@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The kubelet's server (logs, exec, attach, cp, port-forward, node proxy) through the API server, observed with
-# stock kubectl: pods name their node in spec.nodeName (no scheduler needed). Every streaming command runs twice
+# The kubelet's server (logs, exec, attach, cp, port-forward; /pods, stats and metrics through the node proxy)
+# through the API server, observed with stock kubectl: pods name their node in spec.nodeName (no scheduler
+# needed). Every streaming command runs twice
 # where kubectl has two transports: WebSocket (kubectl 1.35's default) and SPDY (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false,
 # KUBECTL_PORT_FORWARD_WEBSOCKETS=false).
 # shellcheck source=conformance/lib.sh
@@ -60,8 +61,15 @@ expect_success "create pods talk, web, restart, nopull on $NODE" "${k[@]}" apply
 for p in talk web; do
   expect_eventually "$p runs" '^Running$' "${k[@]}" get pod "$p" -o 'jsonpath={.status.phase}'
 done
-expect_output "nodes/$NODE/proxy/pods lists the node's pods (the kubelet's /pods)" '"kind":"PodList".*"name":"talk"' \
-  kubectl get --raw "/api/v1/nodes/$NODE/proxy/pods"
+expect_output "nodes/$NODE/proxy/pods lists the node's pods (the kubelet's /pods)" '^a PodList with talk$' \
+  bash -c "kubectl get --raw /api/v1/nodes/$NODE/proxy/pods >$WORK/pods.json && grep -q '\"kind\":\"PodList\"' $WORK/pods.json && grep -q '\"name\":\"talk\"' $WORK/pods.json && echo 'a PodList with talk'"
+
+expect_output "nodes/$NODE/proxy/stats/summary reports the node and pod talk's containers" "\"nodeName\":\"$NODE\".*\"podRef\":\\{\"name\":\"talk\"" \
+  kubectl get --raw "/api/v1/nodes/$NODE/proxy/stats/summary"
+expect_output "nodes/$NODE/proxy/metrics/resource has container CPU for talk/main" "^container_cpu_usage_seconds_total\\{container=\"main\",namespace=\"$NS\",pod=\"talk\"\\} [0-9.e+-]+ [0-9]+\$" \
+  kubectl get --raw "/api/v1/nodes/$NODE/proxy/metrics/resource"
+expect_output "nodes/$NODE/proxy/metrics has kubelet_running_pods" '^kubelet_running_pods [1-9][0-9]*$' \
+  kubectl get --raw "/api/v1/nodes/$NODE/proxy/metrics"
 
 # --- kubectl logs ---
 expect_eventually "kubectl logs -c main" '^line-1$' "${k[@]}" logs talk -c main
@@ -92,7 +100,8 @@ for transport in websocket spdy; do
     bash -c "out=\$(${env[*]} kubectl -n $NS exec web -- sh -c 'echo hi; exit 3'); echo \"\$out rc=\$?\""
   expect_output "[$transport] kubectl exec -i passes stdin (cat < file)" '^first line second line$' \
     bash -c "${env[*]} kubectl -n $NS exec -i web -- cat <$WORK/in.txt | paste -sd' '"
-  expect_output "[$transport] kubectl exec -c side: stderr comes back too" '^out err$' \
+  # stdout and stderr are separate streams: their relative order is not kept.
+  expect_output "[$transport] kubectl exec -c side: stderr comes back too" '^(out err|err out)$' \
     bash -c "${env[*]} kubectl -n $NS exec talk -c side -- sh -c 'echo out; echo err >&2' 2>&1 | paste -sd' '"
   expect_fail_output "[$transport] kubectl exec of a missing command fails with docker's exit code" 'exit code 12[67]' \
     "${env[@]}" "${k[@]}" exec web -- no-such-command
