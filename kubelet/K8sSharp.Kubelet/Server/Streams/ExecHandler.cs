@@ -58,6 +58,13 @@ internal sealed class ExecHandler(PodLookup lookup, DockerRemoteCommands command
             return;
         }
         await using var spdy = connection.Spdy!;
-        await SpdyRemoteCommand.ServeAsync(spdy, options, runner, context.RequestAborted);
+        try
+        {
+            await SpdyRemoteCommand.ServeAsync(spdy, options, runner, context.RequestAborted);
+        }
+        catch (IOException)
+        {
+            // The client dropped the connection (kubectl killed); the command's streams ended with it.
+        }
     }
 }

@@ -42,9 +42,10 @@ internal sealed class PortForwardHandler(INodePods pods)
         {
             await session.ServeAsync(transport, context.RequestAborted);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or System.Net.WebSockets.WebSocketException
+            || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
         {
-            // kubectl port-forward was stopped.
+            // kubectl port-forward was stopped, possibly without closing the connection.
         }
     }
 
