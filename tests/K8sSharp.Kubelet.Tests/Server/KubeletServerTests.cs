@@ -169,6 +169,18 @@ public sealed class KubeletServerTests : IAsyncLifetime
     }
 
     [DockerFact]
+    public async Task A_resize_sent_before_the_process_starts_still_reaches_its_terminal()
+    {
+        await RunPodAsync();
+
+        // kubectl sends the first size at once; docker can only apply it once the process runs (the kubelet retries).
+        var script = Uri.EscapeDataString("until [ \"$(stty size 2>/dev/null)\" = \"45 123\" ]; do sleep 0.1; done; stty size");
+        var result = await ExecAsync($"command=sh&command=-c&command={script}&output=1&tty=1", null, """{"Width":123,"Height":45}""");
+
+        result.Stdout.Should().Contain("45 123");
+    }
+
+    [DockerFact]
     public async Task A_command_that_does_not_exist_fails_with_docker_s_exit_code()
     {
         await RunPodAsync();
@@ -222,10 +234,14 @@ public sealed class KubeletServerTests : IAsyncLifetime
     }
 
     /// <summary>One exec over the v5 channel protocol, as kubectl speaks it; returns what each channel carried.</summary>
-    private async Task<(string Stdout, string Stderr, string Status)> ExecAsync(string query, byte[]? stdin)
+    private async Task<(string Stdout, string Stderr, string Status)> ExecAsync(string query, byte[]? stdin, string? resize = null)
     {
         using var socket = await server.ConnectAsync($"/exec/team/web/main?{query}", "v5.channel.k8s.io");
         socket.SubProtocol.Should().Be("v5.channel.k8s.io");
+        if (resize is not null)
+        {
+            await socket.SendAsync((byte[])[4, .. Encoding.UTF8.GetBytes(resize)], WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
         if (stdin is not null)
         {
             await socket.SendAsync((byte[])[0, .. stdin], WebSocketMessageType.Binary, true, CancellationToken.None);

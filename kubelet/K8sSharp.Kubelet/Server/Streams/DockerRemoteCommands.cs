@@ -26,7 +26,7 @@ internal sealed class DockerRemoteCommands(IDockerClient docker, TimeProvider ti
         using (var hijacked = await docker.Exec.StartAndAttachContainerExecAsync(created.ID, streams.Tty, cancellationToken))
         {
             await DockerStreamPump.RunAsync(hijacked, streams, size => docker.Exec.ResizeContainerExecTtyAsync(
-                created.ID, new ContainerResizeParameters { Width = size.Width, Height = size.Height }, cancellationToken), cancellationToken);
+                created.ID, new ContainerResizeParameters { Width = size.Width, Height = size.Height }, cancellationToken), time, cancellationToken);
         }
         return await ExitCodeAsync(created.ID, cancellationToken);
     }
@@ -45,7 +45,7 @@ internal sealed class DockerRemoteCommands(IDockerClient docker, TimeProvider ti
             Stderr = streams.Stderr is not null,
         }, cancellationToken);
         await DockerStreamPump.RunAsync(hijacked, client, size => docker.Containers.ResizeContainerTtyAsync(
-            containerId, new ContainerResizeParameters { Width = size.Width, Height = size.Height }, cancellationToken), cancellationToken);
+            containerId, new ContainerResizeParameters { Width = size.Width, Height = size.Height }, cancellationToken), time, cancellationToken);
         return 0;
     }
 

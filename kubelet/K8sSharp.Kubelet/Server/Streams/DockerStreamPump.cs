@@ -8,16 +8,21 @@ namespace K8sSharp.Kubelet.Server.Streams;
 /// Joins a client's remote-command streams to a hijacked docker connection (exec start or container attach): stdin
 /// is copied in (then the write side is closed so the process sees EOF), output is demultiplexed into stdout and
 /// stderr (one raw stream with a TTY), and terminal sizes go to <paramref name="resize"/>. Returns when docker ends
-/// the output (the process exited or the container stopped).
+/// the output (the process exited or the container stopped). Docker refuses to resize an exec whose process is not
+/// running yet, and kubectl sends its first size at once: a refused size is retried (every
+/// <see cref="ResizeRetryInterval"/>, at most <see cref="ResizeAttempts"/> times) until a newer one arrives.
 /// </summary>
 internal static class DockerStreamPump
 {
-    public static async Task RunAsync(MultiplexedStream docker, RemoteCommandStreams client, Func<TerminalSize, Task> resize, CancellationToken cancellationToken)
+    public const int ResizeAttempts = 100;
+    public static readonly TimeSpan ResizeRetryInterval = TimeSpan.FromMilliseconds(10);
+
+    public static async Task RunAsync(MultiplexedStream docker, RemoteCommandStreams client, Func<TerminalSize, Task> resize, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(docker);
         ArgumentNullException.ThrowIfNull(client);
         using var inputDone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var resizing = ResizeAsync(client.Resizes, resize, inputDone.Token);
+        var resizing = ResizeAsync(client.Resizes, resize, time, inputDone.Token);
         var input = client.Stdin is { } stdin ? CopyInputAsync(stdin, docker, inputDone.Token) : Task.CompletedTask;
         try
         {
@@ -61,18 +66,36 @@ internal static class DockerStreamPump
         }
     }
 
-    private static async Task ResizeAsync(ChannelReader<TerminalSize> sizes, Func<TerminalSize, Task> resize, CancellationToken cancellationToken)
+    private static async Task ResizeAsync(ChannelReader<TerminalSize> sizes, Func<TerminalSize, Task> resize, TimeProvider time, CancellationToken cancellationToken)
     {
-        await foreach (var size in sizes.ReadAllAsync(cancellationToken))
+        await foreach (var first in sizes.ReadAllAsync(cancellationToken))
         {
-            try
+            var size = first;
+            for (var attempt = 1; attempt <= ResizeAttempts; attempt++)
             {
-                await resize(size);
+                if (await TryResizeAsync(resize, size))
+                {
+                    break;
+                }
+                await Task.Delay(ResizeRetryInterval, time, cancellationToken);
+                while (sizes.TryRead(out var newer))
+                {
+                    size = newer;
+                }
             }
-            catch (DockerApiException)
-            {
-                // The process may not have a terminal yet or may be gone; the next size will do.
-            }
+        }
+    }
+
+    private static async Task<bool> TryResizeAsync(Func<TerminalSize, Task> resize, TerminalSize size)
+    {
+        try
+        {
+            await resize(size);
+            return true;
+        }
+        catch (DockerApiException)
+        {
+            return false; // not started yet, or already gone
         }
     }
 
