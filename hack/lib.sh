@@ -34,6 +34,9 @@ K8SS_SCHEDULER_PORT=${K8SSHARP_SCHEDULER_PORT:-10259}
 K8SS_DOCKER_SOCK=${K8SSHARP_DOCKER_SOCK:-/var/run/docker.sock}
 K8SS_KUBELET_DLL=$K8SS_ROOT/kubelet/K8sSharp.Kubelet/bin/Release/net10.0/k8ssharp-kubelet.dll
 K8SS_KUBELET_PORT=${K8SSHARP_KUBELET_PORT:-10250}
+# Plain-HTTP /healthz on 127.0.0.1 (upstream's 10248); by default two below the kubelet's port, so a moved kubelet
+# port moves it too.
+K8SS_KUBELET_HEALTHZ_PORT=${K8SSHARP_KUBELET_HEALTHZ_PORT:-$((K8SS_KUBELET_PORT - 2))}
 K8SS_NODE_NAME=${K8SSHARP_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 K8SS_CNI_BRIDGE=${K8SSHARP_CNI_BRIDGE:-cni0}
 K8SS_POD_LOG_DIR=${K8SSHARP_POD_LOG_DIR:-/var/log/pods}
@@ -74,9 +77,9 @@ k8ss_components() {
   component scheduler "http://127.0.0.1:$K8SS_SCHEDULER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_SCHEDULER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_SCHEDULER_PORT"
   # Needs root (CNI plugins, iptables, bind mounts); the images it runs are built first (k8ss_before_start).
-  component kubelet "http://127.0.0.1:$K8SS_KUBELET_PORT/healthz" '^ok$' -- \
+  component kubelet "http://127.0.0.1:$K8SS_KUBELET_HEALTHZ_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_KUBELET_DLL" --kubeconfig "$K8SS_KUBECONFIG" --node-name "$K8SS_NODE_NAME" \
-    --port "$K8SS_KUBELET_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
+    --port "$K8SS_KUBELET_PORT" --healthz-port "$K8SS_KUBELET_HEALTHZ_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
     --cni-bridge "$K8SS_CNI_BRIDGE"
   # Service virtual IPs (iptables, needs root) and the cluster DNS; ready once its first rules sync is done.
   component proxy "http://127.0.0.1:$K8SS_PROXY_HEALTH_PORT/healthz" '"lastUpdated": ?"2[0-9]{3}-' -- \

@@ -17,7 +17,17 @@ public sealed class WebSocketTunnelStream(WebSocket socket) : Stream
             {
                 return 0;
             }
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await socket.ReceiveAsync(buffer, cancellationToken);
+            }
+            catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+            {
+                // A client that is killed (Ctrl-C on kubectl port-forward) drops the connection without a close
+                // message: that too is the end of the stream, not an error.
+                return 0;
+            }
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return 0;

@@ -36,7 +36,7 @@ public sealed class KubeletIntegrationTests : IAsyncLifetime, IDisposable
             PodLogDir = Path.Combine(root, "log", "pods"),
             CniBridge = "k8ss-it0",
         };
-        kubelet = new KubeletService(options, TimeProvider.System, NullLoggerFactory.Instance);
+        kubelet = new KubeletService(options, new K8sSharp.Kubelet.Server.NodePods(), TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public async Task DisposeAsync()

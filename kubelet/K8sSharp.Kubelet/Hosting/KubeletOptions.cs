@@ -4,7 +4,8 @@ namespace K8sSharp.Kubelet.Hosting;
 
 /// <summary>
 /// Command line of k8ssharp-kubelet (upstream flag names): <c>--kubeconfig</c> (.k8ssharp/kubeconfig),
-/// <c>--node-name</c> (the machine's hostname), <c>--port</c> (10250; /healthz for now, the logs/exec server later),
+/// <c>--node-name</c> (the machine's hostname), <c>--port</c> (10250, the HTTPS server: logs, exec, port-forward, stats),
+/// <c>--healthz-port</c> (10248, plain HTTP /healthz on 127.0.0.1),
 /// <c>--root-dir</c> (.k8ssharp/kubelet), <c>--pod-log-dir</c> (/var/log/pods), <c>--cluster-dns</c> (10.96.0.10),
 /// <c>--cluster-domain</c> (cluster.local), <c>--cni-bin-dir</c> (/usr/lib/cni), <c>--cni-bridge</c> (cni0),
 /// <c>--docker-endpoint</c> (unix:///var/run/docker.sock).
@@ -16,6 +17,8 @@ internal sealed record KubeletOptions
     public string NodeName { get; init; } = Environment.MachineName.ToLowerInvariant();
 
     public int Port { get; init; } = 10250;
+
+    public int HealthzPort { get; init; } = 10248;
 
     public string RootDir { get; init; } = ".k8ssharp/kubelet";
 
@@ -46,6 +49,7 @@ internal sealed record KubeletOptions
                 "--kubeconfig" => options with { Kubeconfig = Value() },
                 "--node-name" => options with { NodeName = Value() },
                 "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
+                "--healthz-port" => options with { HealthzPort = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--root-dir" => options with { RootDir = Value() },
                 "--pod-log-dir" => options with { PodLogDir = Value() },
                 "--cluster-dns" => options with { ClusterDns = Value() },
@@ -53,7 +57,7 @@ internal sealed record KubeletOptions
                 "--cni-bin-dir" => options with { CniBinDir = Value() },
                 "--cni-bridge" => options with { CniBridge = Value() },
                 "--docker-endpoint" => options with { DockerEndpoint = Value() },
-                _ => throw new ArgumentException($"unknown option {flag} (known: --kubeconfig, --node-name, --port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint)"),
+                _ => throw new ArgumentException($"unknown option {flag} (known: --kubeconfig, --node-name, --port, --healthz-port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint)"),
             };
         }
         return options;

@@ -9,6 +9,7 @@ using K8sSharp.Kubelet.Nodes;
 using K8sSharp.Kubelet.Pods;
 using K8sSharp.Kubelet.Probes;
 using K8sSharp.Kubelet.Runtime;
+using K8sSharp.Kubelet.Server;
 using K8sSharp.Kubelet.Status;
 using K8sSharp.Kubelet.Volumes;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,7 @@ namespace K8sSharp.Kubelet.Hosting;
 /// pods; ConfigMaps, Secrets and Services for env and volumes), docker's event stream, and the pod workers that run
 /// <see cref="PodSyncer"/> per pod key.
 /// </summary>
-internal sealed partial class KubeletService(KubeletOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class KubeletService(KubeletOptions options, NodePods serverPods, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
     public const int PodWorkerCount = 8;
 
@@ -39,6 +40,7 @@ internal sealed partial class KubeletService(KubeletOptions options, TimeProvide
         var network = new PodNetwork(new ProcessRunner(), options.CniBinDir, options.CniBridge, Path.Combine(paths.RootDir, "cni"), loggers.CreateLogger<PodNetwork>());
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var pods = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client, new ListScope(FieldSelector: $"spec.nodeName={options.NodeName}")));
+        serverPods.Attach(pods.Lister);
         var objects = new ListerObjectSource(
             informers.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1Secret>(client)).Lister,

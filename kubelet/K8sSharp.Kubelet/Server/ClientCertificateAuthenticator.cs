@@ -1,0 +1,30 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace K8sSharp.Kubelet.Server;
+
+/// <summary>
+/// Authenticates callers of the kubelet's server by their client certificate, as upstream's <c>--client-ca-file</c>:
+/// the chain must end at the cluster CA (the certificate authority of the kubelet's kubeconfig) and the leaf must be
+/// valid now and allowed for client authentication. Anonymous requests are not allowed; every authenticated caller
+/// may do everything (upstream's AlwaysAllow authorization).
+/// </summary>
+internal sealed class ClientCertificateAuthenticator(X509Certificate2Collection clusterCas, TimeProvider time)
+{
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>The user name (the certificate's CN) when the certificate is trusted, else null.</summary>
+    public string? Authenticate(X509Certificate2? certificate)
+    {
+        if (certificate is null || clusterCas.Count == 0)
+        {
+            return null;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(clusterCas);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ClientAuthOid));
+        return chain.Build(certificate) ? certificate.GetNameInfo(X509NameType.SimpleName, false) : null;
+    }
+}
