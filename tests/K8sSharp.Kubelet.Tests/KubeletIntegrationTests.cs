@@ -37,6 +37,22 @@ public sealed class KubeletIntegrationTests : IAsyncLifetime, IDisposable
             CniBridge = "k8ss-it0",
         };
         kubelet = new KubeletService(options, new K8sSharp.Kubelet.Server.NodePods(), TimeProvider.System, NullLoggerFactory.Instance);
+        await CreateWhatTheControllerManagerWouldAsync(kubeconfig);
+    }
+
+    /// <summary>
+    /// The harness runs no controller-manager: create the <c>default</c> ServiceAccount and the <c>kube-root-ca.crt</c>
+    /// ConfigMap it would, which the <c>kube-api-access</c> volume of every pod needs before the pod can start.
+    /// </summary>
+    private async Task CreateWhatTheControllerManagerWouldAsync(string kubeconfig)
+    {
+        var ca = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig).SslCaCerts.Cast<System.Security.Cryptography.X509Certificates.X509Certificate2>().First();
+        await server.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "default" } }, "default");
+        await server.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "kube-root-ca.crt" },
+            Data = new Dictionary<string, string> { ["ca.crt"] = ca.ExportCertificatePem() },
+        }, "default");
     }
 
     public async Task DisposeAsync()
