@@ -16,7 +16,7 @@ namespace K8sSharp.Kubelet.Server;
 /// </summary>
 internal sealed class NodeEndpoints(INodePods pods, StatsCollector stats)
 {
-    private static readonly JsonSerializerOptions SummaryJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions SummaryJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = { new MetaTimeConverter() } };
 
     public static void Map(WebApplication app)
     {

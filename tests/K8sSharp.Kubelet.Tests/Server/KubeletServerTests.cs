@@ -130,6 +130,7 @@ public sealed class KubeletServerTests : IAsyncLifetime
         var metrics = await client.GetStringAsync(new Uri(server.Https, "/metrics"));
 
         summary.Should().Contain("\"nodeName\":\"test-node\"").And.Contain($"\"uid\":\"{pod.Metadata.Uid}\"").And.Contain("\"name\":\"main\"").And.Contain("\"workingSetBytes\":");
+        summary.Should().MatchRegex("\"startTime\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\"", "times are written as metav1.Time");
         resource.Should().MatchRegex("container_memory_working_set_bytes\\{container=\"main\",namespace=\"team\",pod=\"web\"\\} [1-9][0-9]* ");
         metrics.Should().Contain("kubelet_running_pods 1").And.Contain("kubelet_running_containers{container_state=\"running\"} 1").And.Contain("kubelet_node_name{node=\"test-node\"} 1");
     }

@@ -47,3 +47,16 @@ internal sealed record MemoryStats(
     [property: JsonPropertyName("rssBytes")] ulong? RssBytes,
     [property: JsonPropertyName("pageFaults")] ulong? PageFaults,
     [property: JsonPropertyName("majorPageFaults")] ulong? MajorPageFaults);
+
+/// <summary>Times as metav1.Time writes them: RFC 3339 in UTC, whole seconds (<c>2024-01-01T00:00:00Z</c>).</summary>
+internal sealed class MetaTimeConverter : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset();
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, DateTimeOffset value, System.Text.Json.JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
