@@ -19,12 +19,28 @@ internal sealed partial class DnsServer(IPEndPoint endpoint, DnsHandler handler,
 
     public IPEndPoint TcpEndpoint => (IPEndPoint)tcp!.LocalEndpoint;
 
-    /// <summary>Binds both sockets (throws when the port is taken), so that a caller knows before serving starts.</summary>
+    /// <summary>
+    /// Binds both sockets (throws when the port is taken), so that a caller knows before serving starts. With port 0
+    /// the UDP socket picks a free port and TCP must get the same number, which another process may hold: then both
+    /// are given up and another port is tried.
+    /// </summary>
     public void Bind()
     {
-        udp = new UdpClient(endpoint);
-        tcp = new TcpListener(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, UdpEndpoint.Port) : endpoint);
-        tcp.Start();
+        for (var attempt = 1; ; attempt++)
+        {
+            udp = new UdpClient(endpoint);
+            tcp = new TcpListener(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, UdpEndpoint.Port) : endpoint);
+            try
+            {
+                tcp.Start();
+                break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && endpoint.Port == 0 && attempt < 20)
+            {
+                udp.Dispose();
+                tcp.Dispose();
+            }
+        }
         LogListening(logger, UdpEndpoint);
     }
 
