@@ -7,7 +7,7 @@ namespace K8sSharp.Streaming;
 /// (<c>SPDY/3.1+portforward.k8s.io</c>): every write is one binary message, reads concatenate the payloads of the
 /// binary messages received, and a close message is the end of the stream.
 /// </summary>
-public sealed class WebSocketTunnelStream(WebSocket socket) : Stream
+public sealed class WebSocketTunnelStream(WebSocket socket) : NonSeekableStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -56,12 +56,6 @@ public sealed class WebSocketTunnelStream(WebSocket socket) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
     public override async ValueTask DisposeAsync()
     {
         if (socket.State == WebSocketState.Open)
@@ -80,15 +74,5 @@ public sealed class WebSocketTunnelStream(WebSocket socket) : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -73,7 +73,7 @@ internal sealed class SpdyTestClient : IAsyncDisposable
         await toClient.Reader.CompleteAsync();
     }
 
-    private sealed class DuplexStream(Stream read, Stream write) : Stream
+    private sealed class DuplexStream(Stream read, Stream write) : NonSeekableStream
     {
         public override int Read(byte[] buffer, int offset, int count) => read.Read(buffer, offset, count);
 
@@ -96,16 +96,6 @@ internal sealed class SpdyTestClient : IAsyncDisposable
 
         public override bool CanRead => true;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -144,7 +144,7 @@ public static class WebSocketRemoteCommand
     }
 
     /// <summary>Writes go out as messages on one channel.</summary>
-    private sealed class ChannelStream(WebSocket socket, byte channel, SemaphoreSlim sendLock) : Stream
+    private sealed class ChannelStream(WebSocket socket, byte channel, SemaphoreSlim sendLock) : NonSeekableStream
     {
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             new(SendAsync(socket, channel, buffer, sendLock, cancellationToken));
@@ -154,26 +154,8 @@ public static class WebSocketRemoteCommand
 
         public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override void Flush()
-        {
-        }
-
         public override bool CanRead => false;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -117,7 +117,7 @@ public sealed class HeaderDecompressor : IDisposable
     }
 
     /// <summary>A read-only stream of the bytes appended so far; empty (0 bytes) until more arrive.</summary>
-    private sealed class FeedStream : Stream
+    private sealed class FeedStream : NonSeekableStream
     {
         private readonly Queue<byte[]> chunks = new();
         private int offset;
@@ -145,23 +145,7 @@ public sealed class HeaderDecompressor : IDisposable
 
         public override bool CanRead => true;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

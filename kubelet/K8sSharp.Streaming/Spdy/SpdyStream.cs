@@ -46,7 +46,7 @@ public sealed class SpdyStream
     /// <summary>Ends this side of the stream (FIN) without data.</summary>
     public Task CloseAsync() => ((OutputStream)Output).CloseAsync();
 
-    private sealed class OutputStream(SpdyStream stream) : Stream
+    private sealed class OutputStream(SpdyStream stream) : NonSeekableStream
     {
         private const int MaxChunk = 32 * 1024;
         private int closed;
@@ -86,26 +86,8 @@ public sealed class SpdyStream
             await base.DisposeAsync();
         }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override void Flush()
-        {
-        }
-
         public override bool CanRead => false;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
