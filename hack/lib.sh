@@ -40,6 +40,8 @@ K8SS_KUBELET_HEALTHZ_PORT=${K8SSHARP_KUBELET_HEALTHZ_PORT:-$((K8SS_KUBELET_PORT 
 K8SS_NODE_NAME=${K8SSHARP_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 K8SS_CNI_BRIDGE=${K8SSHARP_CNI_BRIDGE:-cni0}
 K8SS_POD_LOG_DIR=${K8SSHARP_POD_LOG_DIR:-/var/log/pods}
+# Pod addresses: node IPAM carves a /24 per node out of it. Two clusters on one machine need distinct ones.
+K8SS_CLUSTER_CIDR=${K8SSHARP_CLUSTER_CIDR:-10.244.0.0/16}
 
 K8SS_PROXY_DLL=$K8SS_ROOT/proxy/K8sSharp.Proxy/bin/Release/net10.0/k8ssharp-proxy.dll
 K8SS_PROXY_METRICS_PORT=${K8SSHARP_PROXY_METRICS_PORT:-10249}
@@ -73,7 +75,8 @@ k8ss_components() {
   # An API client like any other: it finds the API server (and a moved K8SSHARP_API_PORT) only
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
-    dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT"
+    dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT" \
+    --cluster-cidr "$K8SS_CLUSTER_CIDR"
   component scheduler "http://127.0.0.1:$K8SS_SCHEDULER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_SCHEDULER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_SCHEDULER_PORT"
   # Needs root (CNI plugins, iptables, bind mounts); the images it runs are built first (k8ss_before_start).
@@ -83,7 +86,7 @@ k8ss_components() {
     --cni-bridge "$K8SS_CNI_BRIDGE"
   # Service virtual IPs (iptables, needs root) and the cluster DNS; ready once its first rules sync is done.
   component proxy "http://127.0.0.1:$K8SS_PROXY_HEALTH_PORT/healthz" '"lastUpdated": ?"2[0-9]{3}-' -- \
-    dotnet "$K8SS_PROXY_DLL" --kubeconfig "$K8SS_KUBECONFIG" --hostname-override "$K8SS_NODE_NAME" \
+    dotnet "$K8SS_PROXY_DLL" --kubeconfig "$K8SS_KUBECONFIG" --hostname-override "$K8SS_NODE_NAME" --cluster-cidr "$K8SS_CLUSTER_CIDR" \
     --metrics-bind-address "127.0.0.1:$K8SS_PROXY_METRICS_PORT" --healthz-bind-address "127.0.0.1:$K8SS_PROXY_HEALTH_PORT" \
     --dns-bind ":$K8SS_PROXY_DNS_PORT"
 }
