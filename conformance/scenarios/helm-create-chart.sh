@@ -6,9 +6,10 @@
 # selectors), uninstall; then the same chart packaged as a .tgz under another release name with
 # client-side apply (POST, then a three-way strategic merge patch on upgrade).
 #
-# Not covered: `helm test` (the chart's test-connection hook pod must reach phase Succeeded, which
-# needs a kubelet), and --wait (nothing becomes Ready without controllers; helm's default wait
-# strategy, hookOnly, does not wait for resources, and this chart has no install/upgrade hooks).
+# Last, a release that runs: the chart with a local web image (k8ssharp/web, busybox httpd on port 80,
+# built by hack/images/build.sh, since nginx cannot be pulled here) installed with --wait (helm's
+# watcher waits for the Deployment to be available: probes, endpoints), then `helm test`, whose
+# test-connection pod (plain `busybox`) wgets the Service by name.
 # shellcheck source=conformance/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_ns
@@ -138,3 +139,12 @@ expect_output "demo-csa's objects are gone" '^No resources found' \
   kubectl -n "$NS" get deploy,svc,sa -l app.kubernetes.io/instance=demo-csa
 expect_output "no helm release Secrets are left in the namespace" '^No resources found' \
   kubectl -n "$NS" get secrets -l owner=helm
+
+# --- a release that runs: --wait and helm test -------------------------------------------------
+expect_output "helm install --wait with a runnable web image" 'STATUS: deployed' \
+  helm install demo-live ./demo -n "$NS" --set image.repository=k8ssharp/web --set image.tag=1.0 --wait --timeout 180s
+expect_output "--wait returned with the Deployment available" '^1$' \
+  kubectl -n "$NS" get deploy demo-live -o 'jsonpath={.status.availableReplicas}'
+expect_output "helm test demo-live: the test-connection pod succeeds" '^Phase:[[:space:]]+Succeeded$' \
+  helm test demo-live -n "$NS" --timeout 120s
+expect_output "helm uninstall demo-live" 'release "demo-live" uninstalled' helm uninstall demo-live -n "$NS"

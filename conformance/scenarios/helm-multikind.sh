@@ -5,7 +5,8 @@
 # in several kinds (adding a ConfigMap key, and dropping the Ingress with a value toggle, which
 # helm must delete), roll back (the Ingress comes back, the added key goes), uninstall, and nothing
 # is left. Also: helm refuses to adopt an existing object that lacks its ownership metadata.
-# The chart has no hooks that must complete (a Job hook needs the Job controller): see its README.
+# Hooks: a post-install/post-upgrade Job helm waits for (a failing one fails the release), and
+# `helm test` with a pod that reads the ConfigMap as env and reaches the Service by name.
 # shellcheck source=conformance/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_ns
@@ -66,6 +67,10 @@ for obj in deploy/mk svc/mk cm/mk-config secret/mk-secret sa/mk role/mk-reader r
     kubectl -n "$NS" get "$obj" --show-managed-fields -o 'jsonpath={.metadata.annotations.meta\.helm\.sh/release-name} {.metadata.annotations.meta\.helm\.sh/release-namespace} {.metadata.labels.app\.kubernetes\.io/managed-by} {range .metadata.managedFields[*]}{.manager}/{.operation}/{.subresource} {end}'
 done
 check_revision1 "install"
+expect_output "the post-install hook Job completed before helm returned" '^1 migrated to revision 1$' \
+  bash -c 'echo "$(kubectl -n "$NS" get job mk-migrate -o "jsonpath={.status.succeeded}") $(kubectl -n "$NS" logs job/mk-migrate)"'
+expect_output "helm test mk: the test pod succeeds" '^Phase:[[:space:]]+Succeeded$' helm test mk -n "$NS" --timeout 120s
+expect_output "the test pod saw the config and the Service" '^config and service ok$' kubectl -n "$NS" logs mk-test
 checksum1=$(kubectl -n "$NS" get deploy mk -o 'jsonpath={.spec.template.metadata.annotations.checksum/config}' 2>/dev/null)
 # helm 4's status always lists the resources, from the server's Table rows.
 for kind in v1/PodDisruptionBudget v1/ServiceAccount v1/Secret v1/ConfigMap v2/HorizontalPodAutoscaler \
@@ -82,6 +87,8 @@ expect_output "helm upgrade with new values and ingress.enabled=false" 'REVISION
   --set config.mode=green --set config.extra=added --set secret.password=changed \
   --set 'rbac.verbs={get,list,watch}' --set ingress.enabled=false --set autoscaling.maxReplicas=5 \
   --set pdb.minAvailable=2
+expect_output "upgrade: the post-upgrade hook Job ran again for revision 2" '^1 migrated to revision 2$' \
+  bash -c 'echo "$(kubectl -n "$NS" get job mk-migrate -o "jsonpath={.status.succeeded}") $(kubectl -n "$NS" logs job/mk-migrate)"'
 expect_output "upgrade: Deployment replicas and image" '^2 busybox:1\.37$' \
   "$JP" deploy/mk '{.spec.replicas} {.spec.template.spec.containers[0].image}'
 expect_output "upgrade: the config checksum annotation changed" '^changed$' \
@@ -124,3 +131,12 @@ expect_output "no object of the release is left" '^No resources found' \
 expect_output "no release Secret is left" '^No resources found' kubectl -n "$NS" get secrets -l owner=helm
 expect_no_output "helm list (every state) no longer shows mk" '^mk[[:space:]]' \
   helm list -n "$NS" --deployed --failed --pending --superseded --uninstalling --uninstalled
+
+# --- a hook Job that fails fails the release ---------------------------------------------------
+expect_fail_output "helm install with a failing post-install hook fails" 'failed post-install' \
+  helm install mkfail "$CHART" -n "$NS" --set hook.fail=true --set ingress.enabled=false --timeout 120s
+expect_output "the hook Job failed with BackoffLimitExceeded" '^BackoffLimitExceeded$' \
+  kubectl -n "$NS" get job mkfail-migrate -o 'jsonpath={.status.conditions[?(@.type=="Failed")].reason}'
+expect_output "helm records the release as failed" '^failed$' \
+  bash -c 'helm status mkfail -n "$NS" -o json | jq -r .info.status'
+expect_output "helm uninstall mkfail" 'release "mkfail" uninstalled' helm uninstall mkfail -n "$NS"
