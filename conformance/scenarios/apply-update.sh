@@ -76,3 +76,24 @@ expect_output "set resources" 'resource requirements updated' kubectl -n "$NS" s
 expect_output "rollout restart" 'restarted' kubectl -n "$NS" rollout restart deploy/app
 expect_output "env, limits and the restartedAt annotation are stored" ' GREETING 200m [0-9T:-]+Z$' kubectl -n "$NS" get deploy app -o \
   'jsonpath={.spec.template.spec.containers[0].env[*].name} {.spec.template.spec.containers[0].resources.limits.cpu} {.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}'
+
+# --- annotate, and wrong patches: a clear error and nothing changed ------------------------------
+expect_success "create ConfigMap pt" kubectl -n "$NS" create configmap pt --from-literal=a=1
+expect_output "annotate adds" 'configmap/pt annotated' kubectl -n "$NS" annotate configmap pt note=one
+expect_fail_output "annotate refuses to overwrite without --overwrite" "--overwrite is false but found the following declared annotation\(s\): 'note' already has a value \(one\)" \
+  kubectl -n "$NS" annotate configmap pt note=two
+expect_output "annotate --overwrite replaces" '^two$' \
+  bash -c 'kubectl -n "$NS" annotate configmap pt note=two --overwrite >/dev/null && kubectl -n "$NS" get cm pt -o "jsonpath={.metadata.annotations.note}"'
+expect_output "annotate key- removes" '^absent$' \
+  bash -c 'kubectl -n "$NS" annotate configmap pt note- >/dev/null && kubectl -n "$NS" get cm pt -o "jsonpath={.metadata.annotations.note}" | grep -q . || echo absent'
+rv=$(kubectl -n "$NS" get cm pt -o 'jsonpath={.metadata.resourceVersion}' 2>/dev/null)
+expect_fail_output "json patch: a failing test op is Invalid" 'testing value /data/a failed' \
+  kubectl -n "$NS" patch cm pt --type=json -p '[{"op":"test","path":"/data/a","value":"2"},{"op":"replace","path":"/data/a","value":"3"}]'
+expect_fail_output "json patch: removing a missing path is Invalid" 'doc is missing path: /data/zz' \
+  kubectl -n "$NS" patch cm pt --type=json -p '[{"op":"remove","path":"/data/zz"}]'
+expect_fail_output "merge patch: a wrong type is BadRequest" 'BadRequest.*cannot unmarshal number' \
+  kubectl -n "$NS" patch cm pt --type=merge -p '{"data":{"a":5}}'
+expect_fail_output "strategic merge patch: an unknown \$patch directive is Invalid" 'unknown patch type: explode' \
+  kubectl -n "$NS" patch cm pt --type=strategic -p '{"data":{"$patch":"explode"}}'
+expect_output "the wrong patches changed nothing (same data and resourceVersion)" "^\{\"a\":\"1\"\} $rv\$" \
+  kubectl -n "$NS" get cm pt -o 'jsonpath={.data} {.metadata.resourceVersion}'

@@ -1,6 +1,5 @@
 using k8s;
 using k8s.Models;
-using K8sSharp.ControllerManager.Tests;
 using K8sSharp.Kubelet.Hosting;
 using K8sSharp.Kubelet.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;

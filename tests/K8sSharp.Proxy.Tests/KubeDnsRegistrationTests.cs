@@ -2,7 +2,6 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using K8sSharp.Client.Informers;
-using K8sSharp.ControllerManager.Tests;
 using K8sSharp.Proxy.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
 

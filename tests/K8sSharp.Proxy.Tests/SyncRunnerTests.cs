@@ -1,6 +1,5 @@
 using K8sSharp.Proxy.IpTables;
 using Microsoft.Extensions.Logging.Abstractions;
-using K8sSharp.ControllerManager.Tests;
 using Microsoft.Extensions.Time.Testing;
 
 namespace K8sSharp.Proxy.Tests;

@@ -1,7 +1,6 @@
 using k8s;
 using k8s.Models;
 using K8sSharp.Client.Events;
-using K8sSharp.ControllerManager.Tests;
 using K8sSharp.Scheduler.Hosting;
 using K8sSharp.Scheduler.Queue;
 using K8sSharp.Scheduler.Scheduling;

@@ -45,12 +45,7 @@ internal sealed partial class CronJobController : QueuedController
         var cronJobInformer = informers.GetOrAdd(() => ListWatchers.For<V1CronJob>(api));
         var jobInformer = informers.GetOrAdd(() => ListWatchers.For<V1Job>(api));
         UseListers(cronJobInformer.Lister, jobInformer.Lister);
-        cronJobInformer.AddEventHandler(new ResourceEventHandler<V1CronJob>
-        {
-            OnAdd = cj => Queue.Add(ObjectKeys.For(cj)),
-            OnUpdate = (_, cj) => Queue.Add(ObjectKeys.For(cj)),
-            OnDelete = cj => Queue.Add(ObjectKeys.For(cj)),
-        });
+        EnqueueOnEveryChange(cronJobInformer);
         jobInformer.AddEventHandler(new ResourceEventHandler<V1Job>
         {
             OnAdd = EnqueueOwner,
@@ -75,8 +70,7 @@ internal sealed partial class CronJobController : QueuedController
 
     private void EnqueueOwner(V1Job job)
     {
-        if (Pods.ControllerOf(job.Metadata) is { Kind: "CronJob" } owner
-            && cronJobs.Get(job.Metadata.NamespaceProperty, owner.Name) is { } cronJob && cronJob.Metadata.Uid == owner.Uid)
+        if (ControllerRefs.ControllerOf(cronJobs, job.Metadata, "CronJob", "batch") is { } cronJob)
         {
             Queue.Add(ObjectKeys.For(cronJob));
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using K8sSharp.ControllerManager.Revisions;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.ControllerManager.DaemonSets;
 
@@ -55,15 +56,15 @@ internal static class DaemonPods
         var spec = ds.Spec.Template.Spec;
         var tolerations = WithDefaultTolerations(spec);
         var fitsName = string.IsNullOrEmpty(spec.NodeName) || spec.NodeName == node.Metadata.Name;
-        if (!fitsName || !NodePredicates.MatchesRequiredAffinity(spec, node))
+        if (!fitsName || !NodeSelectorTerms.MatchesRequiredAffinity(spec, node))
         {
             return new Eligibility(false, false);
         }
-        if (NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, tolerations, NoSchedule, NoExecute) is null)
+        if (Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NoSchedule, NoExecute) is null)
         {
             return new Eligibility(true, true);
         }
-        return new Eligibility(false, NodePredicates.FirstUntoleratedTaint(node.Spec?.Taints, tolerations, NoExecute) is null);
+        return new Eligibility(false, Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NoExecute) is null);
     }
 
     /// <summary>The template's tolerations plus those upstream's AddOrUpdateDaemonPodTolerations adds (each only once).</summary>

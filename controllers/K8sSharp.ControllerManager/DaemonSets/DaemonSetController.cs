@@ -161,15 +161,5 @@ internal sealed partial class DaemonSetController : QueuedController
     private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value);
 
-    /// <summary>The DaemonSet a controller reference names, if it still exists with that uid.</summary>
-    private V1DaemonSet? Resolve(V1ObjectMeta metadata)
-    {
-        var owner = Pods.ControllerOf(metadata);
-        if (owner is null || owner.Kind != "DaemonSet" || !owner.ApiVersion.StartsWith("apps/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var ds = daemonSets.Get(metadata.NamespaceProperty, owner.Name);
-        return ds?.Metadata.Uid == owner.Uid ? ds : null;
-    }
+    private V1DaemonSet? Resolve(V1ObjectMeta metadata) => ControllerRefs.ControllerOf(daemonSets, metadata, "DaemonSet", "apps");
 }

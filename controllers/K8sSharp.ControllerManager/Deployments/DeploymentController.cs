@@ -42,12 +42,7 @@ internal sealed partial class DeploymentController : QueuedController
         deployments = deploymentInformer.Lister;
         replicaSets = rsInformer.Lister;
         pods = podInformer.Lister;
-        deploymentInformer.AddEventHandler(new ResourceEventHandler<V1Deployment>
-        {
-            OnAdd = d => Queue.Add(ObjectKeys.For(d)),
-            OnUpdate = (_, d) => Queue.Add(ObjectKeys.For(d)),
-            OnDelete = d => Queue.Add(ObjectKeys.For(d)),
-        });
+        EnqueueOnEveryChange(deploymentInformer);
         rsInformer.AddEventHandler(new ResourceEventHandler<V1ReplicaSet>
         {
             OnAdd = EnqueueOwnerOrSelectors,
@@ -90,7 +85,7 @@ internal sealed partial class DeploymentController : QueuedController
 
     private V1Deployment? EnqueueOwner(V1ReplicaSet rs)
     {
-        if (Resolve(rs.Metadata.NamespaceProperty, Pods.ControllerOf(rs.Metadata)) is { } d)
+        if (Resolve(rs.Metadata) is { } d)
         {
             Queue.Add(ObjectKeys.For(d));
             return d;
@@ -103,23 +98,14 @@ internal sealed partial class DeploymentController : QueuedController
     {
         if (Pods.ControllerOf(pod.Metadata) is { Kind: "ReplicaSet" } owner
             && replicaSets.Get(pod.Metadata.NamespaceProperty, owner.Name) is { } rs && rs.Metadata.Uid == owner.Uid
-            && Resolve(rs.Metadata.NamespaceProperty, Pods.ControllerOf(rs.Metadata)) is { } d
+            && Resolve(rs.Metadata) is { } d
             && d.Spec.Strategy?.Type == "Recreate")
         {
             Queue.Add(ObjectKeys.For(d));
         }
     }
 
-    /// <summary>The Deployment a controller reference names, if it is one and still the same object (uid).</summary>
-    private V1Deployment? Resolve(string ns, V1OwnerReference? owner)
-    {
-        if (owner is null || owner.Kind != "Deployment" || !owner.ApiVersion.StartsWith("apps/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var d = deployments.Get(ns, owner.Name);
-        return d?.Metadata.Uid == owner.Uid ? d : null;
-    }
+    private V1Deployment? Resolve(V1ObjectMeta replicaSet) => ControllerRefs.ControllerOf(deployments, replicaSet, "Deployment", "apps");
 
     internal static V1OwnerReference OwnerReference(V1Deployment d) => new()
     {

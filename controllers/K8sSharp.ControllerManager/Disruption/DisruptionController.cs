@@ -39,11 +39,7 @@ internal sealed partial class DisruptionController : QueuedController
         ArgumentNullException.ThrowIfNull(informers);
         var budgetInformer = informers.GetOrAdd(() => ListWatchers.For<V1PodDisruptionBudget>(client));
         budgets = budgetInformer.Lister;
-        budgetInformer.AddEventHandler(new ResourceEventHandler<V1PodDisruptionBudget>
-        {
-            OnAdd = b => Queue.Add(ObjectKeys.For(b)),
-            OnUpdate = (_, b) => Queue.Add(ObjectKeys.For(b)),
-        });
+        EnqueueOnEveryChange(budgetInformer);
         var podInformer = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client));
         pods = podInformer.Lister;
         podInformer.AddEventHandler(new ResourceEventHandler<V1Pod>

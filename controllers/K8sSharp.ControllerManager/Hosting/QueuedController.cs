@@ -44,6 +44,44 @@ internal abstract class QueuedController : IController
     public abstract Task ReconcileAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For controllers keyed by their own objects: every object the informer adds, updates or deletes is enqueued
+    /// by its key (namespace/name, or name when cluster-scoped); a reconcile of a deleted key finds nothing and cleans up.
+    /// </summary>
+    protected void EnqueueOnEveryChange<T>(Informer<T> informer)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        informer.AddEventHandler(new ResourceEventHandler<T>
+        {
+            OnAdd = obj => Queue.Add(ObjectKeys.For(obj)),
+            OnUpdate = (_, obj) => Queue.Add(ObjectKeys.For(obj)),
+            OnDelete = obj => Queue.Add(ObjectKeys.For(obj)),
+        });
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handle"/> for every object the informer adds, changes or deletes (with the new state);
+    /// periodic resyncs, which deliver an update with the same resourceVersion, are skipped.
+    /// </summary>
+    protected static void OnEveryChange<T>(Informer<T> informer, Action<T> handle)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(informer);
+        informer.AddEventHandler(new ResourceEventHandler<T>
+        {
+            OnAdd = handle,
+            OnUpdate = (old, obj) =>
+            {
+                if (old.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+                {
+                    handle(obj);
+                }
+            },
+            OnDelete = handle,
+        });
+    }
+
+    /// <summary>
     /// For controllers keyed by namespace: every namespace added or updated is enqueued by name. Returns the
     /// namespace lister the reconcile reads from.
     /// </summary>

@@ -189,16 +189,7 @@ internal sealed partial class JobController : QueuedController
         }
     }
 
-    /// <summary>The Job a controller reference names, if it is one and is still the same object (uid).</summary>
-    private V1Job? Resolve(string ns, V1OwnerReference owner)
-    {
-        if (owner.Kind != "Job" || owner.ApiVersion != "batch/v1")
-        {
-            return null;
-        }
-        var job = jobs.Get(ns, owner.Name);
-        return job?.Metadata.Uid == owner.Uid ? job : null;
-    }
+    private V1Job? Resolve(string ns, V1OwnerReference owner) => ControllerRefs.Resolve(jobs, ns, owner, "Job", "batch");
 
     internal static V1OwnerReference OwnerReference(V1Job job) => new()
     {

@@ -41,12 +41,7 @@ internal sealed partial class NodeIpamController : QueuedController
         ArgumentNullException.ThrowIfNull(informers);
         var informer = informers.GetOrAdd(() => ListWatchers.For<V1Node>(client));
         nodes = informer.Lister;
-        informer.AddEventHandler(new ResourceEventHandler<V1Node>
-        {
-            OnAdd = n => Queue.Add(n.Metadata.Name),
-            OnUpdate = (_, n) => Queue.Add(n.Metadata.Name),
-            OnDelete = n => Queue.Add(n.Metadata.Name),
-        });
+        EnqueueOnEveryChange(informer);
     }
 
     public override async Task ReconcileAsync(string key, CancellationToken cancellationToken)

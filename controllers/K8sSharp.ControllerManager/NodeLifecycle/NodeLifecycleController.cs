@@ -49,12 +49,7 @@ internal sealed partial class NodeLifecycleController : Hosting.QueuedController
         nodes = nodeInformer.Lister;
         leases = leaseInformer.Lister;
         pods = podInformer.Lister;
-        nodeInformer.AddEventHandler(new ResourceEventHandler<V1Node>
-        {
-            OnAdd = n => Queue.Add(n.Metadata.Name),
-            OnUpdate = (_, n) => Queue.Add(n.Metadata.Name),
-            OnDelete = n => Queue.Add(n.Metadata.Name),
-        });
+        EnqueueOnEveryChange(nodeInformer);
         leaseInformer.AddEventHandler(new ResourceEventHandler<V1Lease>
         {
             OnAdd = l => Queue.Add(l.Metadata.Name),

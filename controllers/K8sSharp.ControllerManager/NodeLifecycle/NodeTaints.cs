@@ -68,22 +68,4 @@ internal static class NodeTaints
 
     public static IReadOnlyList<V1Taint> NoExecuteTaints(V1Node? node) =>
         node?.Spec?.Taints?.Where(t => t.Effect == NoExecute).ToList() ?? [];
-
-    public static bool Tolerates(V1Toleration toleration, V1Taint taint)
-    {
-        if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect)
-        {
-            return false;
-        }
-        if (!string.IsNullOrEmpty(toleration.Key) && toleration.Key != taint.Key)
-        {
-            return false;
-        }
-        return toleration.OperatorProperty switch
-        {
-            null or "" or "Equal" => (toleration.Value ?? string.Empty) == (taint.Value ?? string.Empty),
-            "Exists" => true,
-            _ => false,
-        };
-    }
 }

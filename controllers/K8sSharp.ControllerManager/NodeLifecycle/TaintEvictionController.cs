@@ -6,6 +6,7 @@ using K8sSharp.Client.Events;
 using K8sSharp.Client.Informers;
 using K8sSharp.ControllerManager.Hosting;
 using Microsoft.Extensions.Logging;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.ControllerManager.NodeLifecycle;
 
@@ -44,12 +45,7 @@ internal sealed partial class TaintEvictionController : QueuedController
         podInformer.Indexer.TryAddIndex(IndexFuncs.NodeName, IndexFuncs.PodByNodeName);
         pods = podInformer.Lister;
         nodes = nodeInformer.Lister;
-        podInformer.AddEventHandler(new ResourceEventHandler<V1Pod>
-        {
-            OnAdd = p => Queue.Add(ObjectKeys.For(p)),
-            OnUpdate = (_, p) => Queue.Add(ObjectKeys.For(p)),
-            OnDelete = p => Queue.Add(ObjectKeys.For(p)),
-        });
+        EnqueueOnEveryChange(podInformer);
         nodeInformer.AddEventHandler(new ResourceEventHandler<V1Node>
         {
             OnAdd = EnqueuePodsOn,
@@ -174,7 +170,7 @@ internal static class Evictions
         var used = new List<V1Toleration>();
         foreach (var taint in noExecuteTaints)
         {
-            var match = tolerations?.FirstOrDefault(t => NodeTaints.Tolerates(t, taint));
+            var match = tolerations?.FirstOrDefault(t => Tolerations.Tolerates(t, taint));
             if (match is null)
             {
                 return TimeSpan.Zero;

@@ -151,18 +151,6 @@ internal sealed partial class ReplicaSetController : QueuedController
         }
     }
 
-    /// <summary>The ReplicaSet a controller reference names, if it is one and is still the same object (uid).</summary>
-    private V1ReplicaSet? Resolve(string ns, V1OwnerReference owner)
-    {
-        // Any version of the group names the same object (apps/v1beta2 ReplicaSets are apps/v1 ones).
-        if (owner.Kind != replicaSets.Kind || Group(owner.ApiVersion) != Group(replicaSets.ApiVersion))
-        {
-            return null;
-        }
-        var rs = replicaSets.Get(ns, owner.Name);
-        return rs?.Metadata.Uid == owner.Uid ? rs : null;
-    }
-
-    private static string Group(string? apiVersion) =>
-        apiVersion?.IndexOf('/', StringComparison.Ordinal) is { } slash and >= 0 ? apiVersion[..slash] : string.Empty;
+    private V1ReplicaSet? Resolve(string ns, V1OwnerReference owner) =>
+        ControllerRefs.Resolve(owner, replicaSets.Kind, ControllerRefs.Group(replicaSets.ApiVersion), name => replicaSets.Get(ns, name));
 }

@@ -47,24 +47,8 @@ internal sealed partial class StatefulSetController : QueuedController
         pods = podInformer.Lister;
         volumeClaims = claimInformer.Lister;
         history = new RevisionHistory(client, revisionInformer.Lister);
-        setInformer.AddEventHandler(new ResourceEventHandler<V1StatefulSet>
-        {
-            OnAdd = set => Queue.Add(ObjectKeys.For(set)),
-            OnUpdate = (_, set) => Queue.Add(ObjectKeys.For(set)),
-            OnDelete = set => Queue.Add(ObjectKeys.For(set)),
-        });
-        podInformer.AddEventHandler(new ResourceEventHandler<V1Pod>
-        {
-            OnAdd = OnPodChanged,
-            OnUpdate = (old, pod) =>
-            {
-                if (old.Metadata.ResourceVersion != pod.Metadata.ResourceVersion)
-                {
-                    OnPodChanged(pod);
-                }
-            },
-            OnDelete = OnPodChanged,
-        });
+        EnqueueOnEveryChange(setInformer);
+        OnEveryChange(podInformer, OnPodChanged);
         revisionInformer.AddEventHandler(new ResourceEventHandler<V1ControllerRevision>
         {
             OnDelete = revision =>
@@ -97,17 +81,7 @@ internal sealed partial class StatefulSetController : QueuedController
         }
     }
 
-    /// <summary>The StatefulSet a controller reference names, if it still exists with that uid.</summary>
-    private V1StatefulSet? Resolve(V1ObjectMeta metadata)
-    {
-        var owner = Pods.ControllerOf(metadata);
-        if (owner is null || owner.Kind != "StatefulSet" || !owner.ApiVersion.StartsWith("apps/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var set = statefulSets.Get(metadata.NamespaceProperty, owner.Name);
-        return set?.Metadata.Uid == owner.Uid ? set : null;
-    }
+    private V1StatefulSet? Resolve(V1ObjectMeta metadata) => ControllerRefs.ControllerOf(statefulSets, metadata, "StatefulSet", "apps");
 
     internal static V1OwnerReference Reference(V1StatefulSet set) => new()
     {

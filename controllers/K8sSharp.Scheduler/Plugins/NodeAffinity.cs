@@ -1,6 +1,7 @@
 using k8s.Models;
 using K8sSharp.Client.Cache;
 using K8sSharp.Scheduler.Framework;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.Scheduler.Plugins;
 
@@ -27,12 +28,12 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
             return false;
         }
         var terms = pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms;
-        return terms is null || NodeSelectors.MatchesAnyTerm(terms, node);
+        return terms is null || NodeSelectorTerms.MatchesAny(terms, node);
     }
 
     public long Score(CycleState state, V1Pod pod, NodeInfo node) =>
         pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution?
-            .Where(p => p.Weight != 0 && NodeSelectors.Matches(p.Preference, node.Node))
+            .Where(p => p.Weight != 0 && NodeSelectorTerms.Matches(p.Preference, node.Node))
             .Sum(p => (long)p.Weight) ?? 0;
 
     public void NormalizeScores(CycleState state, long[] scores) => Scores.DefaultNormalize(scores, reverse: false);

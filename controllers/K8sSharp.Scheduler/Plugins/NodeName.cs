@@ -1,5 +1,6 @@
 using k8s.Models;
 using K8sSharp.Scheduler.Framework;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.Scheduler.Plugins;
 
@@ -23,7 +24,7 @@ internal sealed class NodeUnschedulable : IFilterPlugin
     public string Name => "NodeUnschedulable";
 
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node) =>
-        node.Node.Spec?.Unschedulable != true || Taints.IsTolerated(UnschedulableTaint, pod.Spec?.Tolerations)
+        node.Node.Spec?.Unschedulable != true || Tolerations.IsTolerated(UnschedulableTaint, pod.Spec?.Tolerations)
             ? Status.Success
             : Status.Unresolvable(Name, Reason);
 }

@@ -1,6 +1,7 @@
 using k8s.Models;
 using K8sSharp.Client.Cache;
 using K8sSharp.Scheduler.Framework;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.Scheduler.Plugins;
 
@@ -44,7 +45,7 @@ internal sealed record SpreadConstraint(string TopologyKey, int MaxSkew, int Min
     /// <summary>Whether pods on the node count toward the domains (the inclusion policies).</summary>
     public bool Includes(V1Pod pod, NodeInfo node) =>
         (!HonorNodeAffinity || NodeAffinity.Matches(pod, node.Node))
-        && (!HonorTaints || Taints.FirstUntolerated(node.Node.Spec?.Taints, pod.Spec?.Tolerations, Taints.NoSchedule, Taints.NoExecute) is null);
+        && (!HonorTaints || Tolerations.FirstUntolerated(node.Node.Spec?.Taints, pod.Spec?.Tolerations, Taints.NoSchedule, Taints.NoExecute) is null);
 
     /// <summary>Live pods on the node in <paramref name="ns"/> that the selector matches (terminating pods do not count).</summary>
     public int CountMatching(NodeInfo node, string ns) =>

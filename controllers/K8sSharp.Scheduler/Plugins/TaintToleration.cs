@@ -1,5 +1,6 @@
 using k8s.Models;
 using K8sSharp.Scheduler.Framework;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.Scheduler.Plugins;
 
@@ -15,7 +16,7 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
 
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node)
     {
-        var taint = Taints.FirstUntolerated(node.Node.Spec?.Taints, pod.Spec?.Tolerations, Taints.NoSchedule, Taints.NoExecute);
+        var taint = Tolerations.FirstUntolerated(node.Node.Spec?.Taints, pod.Spec?.Tolerations, Taints.NoSchedule, Taints.NoExecute);
         return taint is null
             ? Status.Success
             : Status.Unresolvable(Name, $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
@@ -34,7 +35,7 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
             return 0;
         }
         var tolerations = state.Read<List<V1Toleration>>(TolerationsKey);
-        return taints.Count(t => t.Effect == Taints.PreferNoSchedule && !Taints.IsTolerated(t, tolerations));
+        return taints.Count(t => t.Effect == Taints.PreferNoSchedule && !Tolerations.IsTolerated(t, tolerations));
     }
 
     public void NormalizeScores(CycleState state, long[] scores) => Scores.DefaultNormalize(scores, reverse: true);

@@ -1,5 +1,6 @@
 using k8s.Models;
 using K8sSharp.Scheduler.Framework;
+using K8sSharp.Client.Scheduling;
 
 namespace K8sSharp.Scheduler.Plugins;
 
@@ -64,7 +65,7 @@ internal sealed class VolumeBinding(IVolumeLookup volumes) : IPreFilterPlugin, I
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node)
     {
         var bound = state.Read<VolumeState>(StateKey)?.Bound ?? [];
-        var conflict = bound.Any(v => v.Spec?.NodeAffinity?.Required is { } required && !NodeSelectors.MatchesAnyTerm(required.NodeSelectorTerms, node.Node));
+        var conflict = bound.Any(v => v.Spec?.NodeAffinity?.Required is { } required && !NodeSelectorTerms.MatchesAny(required.NodeSelectorTerms, node.Node));
         return conflict ? Status.Unresolvable(Name, NodeConflictReason) : Status.Success;
     }
 
