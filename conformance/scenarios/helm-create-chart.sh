@@ -141,10 +141,10 @@ expect_output "no helm release Secrets are left in the namespace" '^No resources
   kubectl -n "$NS" get secrets -l owner=helm
 
 # --- a release that runs: --wait and helm test -------------------------------------------------
-expect_output "helm install --wait with a runnable web image" 'STATUS: deployed' \
+K8SS_STEP_TIMEOUT=180 expect_output "helm install --wait with a runnable web image" 'STATUS: deployed' \
   helm install demo-live ./demo -n "$NS" --set image.repository=k8ssharp/web --set image.tag=1.0 --wait --timeout 180s
 expect_output "--wait returned with the Deployment available" '^1$' \
   kubectl -n "$NS" get deploy demo-live -o 'jsonpath={.status.availableReplicas}'
-expect_output "helm test demo-live: the test-connection pod succeeds" '^Phase:[[:space:]]+Succeeded$' \
+K8SS_STEP_TIMEOUT=120 expect_output "helm test demo-live: the test-connection pod succeeds" '^Phase:[[:space:]]+Succeeded$' \
   helm test demo-live -n "$NS" --timeout 120s
 expect_output "helm uninstall demo-live" 'release "demo-live" uninstalled' helm uninstall demo-live -n "$NS"

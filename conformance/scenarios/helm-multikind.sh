@@ -57,7 +57,8 @@ expect_output "nothing of the refused release was created" '^No resources found'
 expect_success "delete ConfigMap clash-config" kubectl -n "$NS" delete configmap clash-config
 
 # --- install ---------------------------------------------------------------------------------
-expect_output "helm install mk" 'STATUS: deployed' helm install mk "$CHART" -n "$NS"
+# helm waits for the hook Job's pod to run: more than a step's usual 30 s on a loaded machine.
+K8SS_STEP_TIMEOUT=120 expect_output "helm install mk" 'STATUS: deployed' helm install mk "$CHART" -n "$NS"
 expect_output "all 11 objects carry the release label" '^11$' \
   bash -c 'kubectl -n "$NS" get '"$KINDS"' -l app.kubernetes.io/instance=mk -o name | wc -l'
 for obj in deploy/mk svc/mk cm/mk-config secret/mk-secret sa/mk role/mk-reader rolebinding/mk-reader \
@@ -69,7 +70,7 @@ done
 check_revision1 "install"
 expect_output "the post-install hook Job completed before helm returned" '^1 migrated to revision 1$' \
   bash -c 'echo "$(kubectl -n "$NS" get job mk-migrate -o "jsonpath={.status.succeeded}") $(kubectl -n "$NS" logs job/mk-migrate)"'
-expect_output "helm test mk: the test pod succeeds" '^Phase:[[:space:]]+Succeeded$' helm test mk -n "$NS" --timeout 120s
+K8SS_STEP_TIMEOUT=120 expect_output "helm test mk: the test pod succeeds" '^Phase:[[:space:]]+Succeeded$' helm test mk -n "$NS" --timeout 120s
 expect_output "the test pod saw the config and the Service" '^config and service ok$' kubectl -n "$NS" logs mk-test
 checksum1=$(kubectl -n "$NS" get deploy mk -o 'jsonpath={.spec.template.metadata.annotations.checksum/config}' 2>/dev/null)
 # helm 4's status always lists the resources, from the server's Table rows.
@@ -82,7 +83,7 @@ expect_output "helm status: the Ingress row" '^mk[[:space:]]+nginx[[:space:]]+mu
 expect_output "helm status: the RoleBinding row" '^mk-reader[[:space:]]+Role/mk-reader[[:space:]]' helm status mk -n "$NS"
 
 # --- upgrade: values in several kinds, a new ConfigMap key, the Ingress toggled off -----------
-expect_output "helm upgrade with new values and ingress.enabled=false" 'REVISION: 2' \
+K8SS_STEP_TIMEOUT=120 expect_output "helm upgrade with new values and ingress.enabled=false" 'REVISION: 2' \
   helm upgrade mk "$CHART" -n "$NS" --set replicaCount=2 --set image.tag=1.37 --set service.port=8081 \
   --set config.mode=green --set config.extra=added --set secret.password=changed \
   --set 'rbac.verbs={get,list,watch}' --set ingress.enabled=false --set autoscaling.maxReplicas=5 \
@@ -133,7 +134,7 @@ expect_no_output "helm list (every state) no longer shows mk" '^mk[[:space:]]' \
   helm list -n "$NS" --deployed --failed --pending --superseded --uninstalling --uninstalled
 
 # --- a hook Job that fails fails the release ---------------------------------------------------
-expect_fail_output "helm install with a failing post-install hook fails" 'failed post-install' \
+K8SS_STEP_TIMEOUT=120 expect_fail_output "helm install with a failing post-install hook fails" 'failed post-install' \
   helm install mkfail "$CHART" -n "$NS" --set hook.fail=true --set ingress.enabled=false --timeout 120s
 expect_output "the hook Job failed with BackoffLimitExceeded" '^BackoffLimitExceeded$' \
   kubectl -n "$NS" get job mkfail-migrate -o 'jsonpath={.status.conditions[?(@.type=="Failed")].reason}'
