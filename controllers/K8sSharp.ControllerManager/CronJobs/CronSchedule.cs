@@ -1,4 +1,5 @@
 using System.Globalization;
+using K8sSharp.Client.CommandLine;
 
 namespace K8sSharp.ControllerManager.CronJobs;
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using K8sSharp.Client.CommandLine;
 
 namespace K8sSharp.ControllerManager.Hosting;
 
@@ -26,32 +26,15 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
     public TimeSpan NodeStartupGracePeriod { get; init; } = TimeSpan.FromSeconds(60);
 
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new ControllerManagerOptions(DefaultKubeconfig, DefaultPort);
-        for (var i = 0; i < args.Count; i++)
+        => Flag.Parse(args, new ControllerManagerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
-            var (flag, inline) = SplitFlag(args[i]);
-            string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value"));
-            options = flag switch
-            {
-                "--kubeconfig" => options with { Kubeconfig = Value() },
-                "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                "--cluster-cidr" => options with { ClusterCidr = Value() },
-                "--node-cidr-mask-size" => options with { NodeCidrMaskSize = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = GoDuration.Parse(Value()) },
-                "--node-startup-grace-period" => options with { NodeStartupGracePeriod = GoDuration.Parse(Value()) },
-                _ => throw new ArgumentException(
-                    $"unknown option {flag} (known: --kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
-                    + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>)"),
-            };
-        }
-        return options;
-    }
-
-    private static (string Flag, string? Value) SplitFlag(string arg)
-    {
-        var eq = arg.IndexOf('=', StringComparison.Ordinal);
-        return eq < 0 ? (arg, null) : (arg[..eq], arg[(eq + 1)..]);
-    }
+            "--kubeconfig" => options with { Kubeconfig = flag.Value() },
+            "--port" => options with { Port = flag.Number() },
+            "--cluster-cidr" => options with { ClusterCidr = flag.Value() },
+            "--node-cidr-mask-size" => options with { NodeCidrMaskSize = flag.Number() },
+            "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = flag.Duration() },
+            "--node-startup-grace-period" => options with { NodeStartupGracePeriod = flag.Duration() },
+            _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
+                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>"),
+        });
 }

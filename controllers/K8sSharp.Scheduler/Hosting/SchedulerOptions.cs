@@ -1,4 +1,4 @@
-using System.Globalization;
+using K8sSharp.Client.CommandLine;
 
 namespace K8sSharp.Scheduler.Hosting;
 
@@ -18,29 +18,12 @@ internal sealed record SchedulerOptions(string Kubeconfig, int Port, string Leas
     public const string DefaultSchedulerName = Framework.Profile.DefaultSchedulerName;
 
     public static SchedulerOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new SchedulerOptions(DefaultKubeconfig, DefaultPort);
-        for (var i = 0; i < args.Count; i++)
+        => Flag.Parse(args, new SchedulerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
-            var (flag, inline) = SplitFlag(args[i]);
-            string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value"));
-            options = flag switch
-            {
-                "--kubeconfig" => options with { Kubeconfig = Value() },
-                "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                "--leader-elect-resource-name" => options with { LeaseName = Value() },
-                "--scheduler-name" => options with { SchedulerName = Value() },
-                _ => throw new ArgumentException(
-                    $"unknown option {flag} (known: --kubeconfig <path>, --port <port>, --leader-elect-resource-name <lease>, --scheduler-name <name>)"),
-            };
-        }
-        return options;
-    }
-
-    private static (string Flag, string? Value) SplitFlag(string arg)
-    {
-        var eq = arg.IndexOf('=', StringComparison.Ordinal);
-        return eq < 0 ? (arg, null) : (arg[..eq], arg[(eq + 1)..]);
-    }
+            "--kubeconfig" => options with { Kubeconfig = flag.Value() },
+            "--port" => options with { Port = flag.Number() },
+            "--leader-elect-resource-name" => options with { LeaseName = flag.Value() },
+            "--scheduler-name" => options with { SchedulerName = flag.Value() },
+            _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --leader-elect-resource-name <lease>, --scheduler-name <name>"),
+        });
 }

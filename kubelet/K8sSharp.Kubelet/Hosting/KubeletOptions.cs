@@ -1,4 +1,4 @@
-using System.Globalization;
+using K8sSharp.Client.CommandLine;
 
 namespace K8sSharp.Kubelet.Hosting;
 
@@ -35,31 +35,19 @@ internal sealed record KubeletOptions
     public string DockerEndpoint { get; init; } = "unix:///var/run/docker.sock";
 
     public static KubeletOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new KubeletOptions();
-        for (var i = 0; i < args.Count; i++)
+        => Flag.Parse(args, new KubeletOptions(), static (options, flag) => flag.Name switch
         {
-            var eq = args[i].IndexOf('=', StringComparison.Ordinal);
-            var flag = eq < 0 ? args[i] : args[i][..eq];
-            var inline = eq < 0 ? null : args[i][(eq + 1)..];
-            string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value"));
-            options = flag switch
-            {
-                "--kubeconfig" => options with { Kubeconfig = Value() },
-                "--node-name" => options with { NodeName = Value() },
-                "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                "--healthz-port" => options with { HealthzPort = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                "--root-dir" => options with { RootDir = Value() },
-                "--pod-log-dir" => options with { PodLogDir = Value() },
-                "--cluster-dns" => options with { ClusterDns = Value() },
-                "--cluster-domain" => options with { ClusterDomain = Value() },
-                "--cni-bin-dir" => options with { CniBinDir = Value() },
-                "--cni-bridge" => options with { CniBridge = Value() },
-                "--docker-endpoint" => options with { DockerEndpoint = Value() },
-                _ => throw new ArgumentException($"unknown option {flag} (known: --kubeconfig, --node-name, --port, --healthz-port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint)"),
-            };
-        }
-        return options;
-    }
+            "--kubeconfig" => options with { Kubeconfig = flag.Value() },
+            "--node-name" => options with { NodeName = flag.Value() },
+            "--port" => options with { Port = flag.Number() },
+            "--healthz-port" => options with { HealthzPort = flag.Number() },
+            "--root-dir" => options with { RootDir = flag.Value() },
+            "--pod-log-dir" => options with { PodLogDir = flag.Value() },
+            "--cluster-dns" => options with { ClusterDns = flag.Value() },
+            "--cluster-domain" => options with { ClusterDomain = flag.Value() },
+            "--cni-bin-dir" => options with { CniBinDir = flag.Value() },
+            "--cni-bridge" => options with { CniBridge = flag.Value() },
+            "--docker-endpoint" => options with { DockerEndpoint = flag.Value() },
+            _ => throw flag.Unknown("--kubeconfig, --node-name, --port, --healthz-port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint"),
+        });
 }

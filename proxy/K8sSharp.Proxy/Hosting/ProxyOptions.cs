@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using K8sSharp.Client.CommandLine;
 
 namespace K8sSharp.Proxy.Hosting;
 
@@ -43,51 +44,29 @@ internal sealed record ProxyOptions
 
     public bool Cleanup { get; init; }
 
-    public static ProxyOptions Parse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new ProxyOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var (flag, inline) = SplitFlag(args[i]);
-            string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value"));
-            options = flag switch
-            {
-                "--kubeconfig" => options with { Kubeconfig = Value() },
-                "--hostname-override" => options with { HostnameOverride = Value().ToLowerInvariant() },
-                "--cluster-cidr" => options with { ClusterCidr = Cidr(Value()) },
-                "--service-cidr" => options with { ServiceCidr = Cidr(Value()) },
-                "--metrics-bind-address" => options with { MetricsBindAddress = IPEndPoint.Parse(Value()) },
-                "--healthz-bind-address" => options with { HealthzBindAddress = IPEndPoint.Parse(Value()) },
-                "--sync-period" => options with { SyncPeriod = Duration(Value()) },
-                "--min-sync-period" => options with { MinSyncPeriod = Duration(Value()) },
-                "--bind-address" => options with { BindAddress = IPAddress.Parse(Value()) },
-                "--cluster-domain" => options with { ClusterDomain = Value().TrimEnd('.') },
-                "--cluster-dns" => options with { ClusterDns = IPAddress.Parse(Value()) },
-                "--dns-bind" => options with { DnsBind = HostPort(Value()) },
-                "--resolv-conf" => options with { ResolvConf = Value() },
-                "--cleanup" => options with { Cleanup = inline is null || bool.Parse(inline) },
-                _ => throw new ArgumentException($"unknown option {flag}"),
-            };
-        }
-        return options;
-    }
+    private const string KnownFlags = "--kubeconfig, --hostname-override, --cluster-cidr, --service-cidr, --metrics-bind-address, "
+        + "--healthz-bind-address, --sync-period, --min-sync-period, --bind-address, --cluster-domain, --cluster-dns, --dns-bind, "
+        + "--resolv-conf, --cleanup";
 
-    /// <summary>A Go duration of one unit: 500ms, 30s, 1m, 1h.</summary>
-    public static TimeSpan Duration(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var unit = text.TrimStart("0123456789.".ToCharArray());
-        var value = double.Parse(text[..^unit.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        return unit switch
+    public static ProxyOptions Parse(IReadOnlyList<string> args)
+        => Flag.Parse(args, new ProxyOptions(), static (options, flag) => flag.Name switch
         {
-            "ms" => TimeSpan.FromMilliseconds(value),
-            "s" => TimeSpan.FromSeconds(value),
-            "m" => TimeSpan.FromMinutes(value),
-            "h" => TimeSpan.FromHours(value),
-            _ => throw new FormatException($"bad duration \"{text}\" (use e.g. 30s, 1m)"),
-        };
-    }
+            "--kubeconfig" => options with { Kubeconfig = flag.Value() },
+            "--hostname-override" => options with { HostnameOverride = flag.Value().ToLowerInvariant() },
+            "--cluster-cidr" => options with { ClusterCidr = Cidr(flag.Value()) },
+            "--service-cidr" => options with { ServiceCidr = Cidr(flag.Value()) },
+            "--metrics-bind-address" => options with { MetricsBindAddress = IPEndPoint.Parse(flag.Value()) },
+            "--healthz-bind-address" => options with { HealthzBindAddress = IPEndPoint.Parse(flag.Value()) },
+            "--sync-period" => options with { SyncPeriod = flag.Duration() },
+            "--min-sync-period" => options with { MinSyncPeriod = flag.Duration() },
+            "--bind-address" => options with { BindAddress = IPAddress.Parse(flag.Value()) },
+            "--cluster-domain" => options with { ClusterDomain = flag.Value().TrimEnd('.') },
+            "--cluster-dns" => options with { ClusterDns = IPAddress.Parse(flag.Value()) },
+            "--dns-bind" => options with { DnsBind = HostPort(flag.Value()) },
+            "--resolv-conf" => options with { ResolvConf = flag.Value() },
+            "--cleanup" => options with { Cleanup = flag.Switch() },
+            _ => throw flag.Unknown(KnownFlags),
+        });
 
     private static string Cidr(string text) =>
         IPNetwork.TryParse(text, out var network) ? network.ToString() : throw new FormatException($"bad CIDR \"{text}\"");
@@ -101,11 +80,5 @@ internal sealed record ProxyOptions
         }
         var host = text[..colon];
         return (host.Length == 0 ? null : IPAddress.Parse(host), int.Parse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture));
-    }
-
-    private static (string Flag, string? Value) SplitFlag(string arg)
-    {
-        var eq = arg.IndexOf('=', StringComparison.Ordinal);
-        return eq < 0 ? (arg, null) : (arg[..eq], arg[(eq + 1)..]);
     }
 }

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace K8sSharp.ControllerManager.Hosting;
+namespace K8sSharp.Client.CommandLine;
 
-/// <summary>Durations in Go's time.ParseDuration form as upstream flags take them: <c>40s</c>, <c>1m30s</c>, <c>500ms</c>, <c>2h</c>.</summary>
-internal static partial class GoDuration
+/// <summary>
+/// Durations in Go's time.ParseDuration form, as upstream flags and cron <c>@every</c> take them: <c>40s</c>, <c>1m30s</c>,
+/// <c>500ms</c>, <c>1.5h</c>, <c>10us</c>, <c>100ns</c>.
+/// </summary>
+public static partial class GoDuration
 {
     public static TimeSpan Parse(string text)
     {
@@ -23,12 +26,14 @@ internal static partial class GoDuration
                 "ms" => TimeSpan.FromMilliseconds(value),
                 "s" => TimeSpan.FromSeconds(value),
                 "m" => TimeSpan.FromMinutes(value),
-                _ => TimeSpan.FromHours(value),
+                "h" => TimeSpan.FromHours(value),
+                "us" or "µs" => TimeSpan.FromMicroseconds(value),
+                _ => TimeSpan.FromTicks((long)(value / 100)), // ns
             };
         }
         return total;
     }
 
-    [GeneratedRegex(@"(?<value>[0-9]+(\.[0-9]+)?)(?<unit>ms|s|m|h)")]
+    [GeneratedRegex(@"(?<value>[0-9]+(\.[0-9]+)?)(?<unit>ns|us|µs|ms|s|m|h)")]
     private static partial Regex Part();
 }
