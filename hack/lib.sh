@@ -184,7 +184,16 @@ k8ss_ready() {
   else
     body=$(curl -sk --max-time 2 "$url" 2>/dev/null) || return 1
   fi
-  grep -Eq -- "${K8SS_READY[$1]}" <<<"$body"
+  grep -Eq -- "${K8SS_READY[$1]}" <<<"$body" || return 1
+  [[ -z ${K8SS_ALSO_READY[$1]:-} ]] || "${K8SS_ALSO_READY[$1]}"
+}
+
+# Readiness beyond a component's own URL: the kubelet counts as ready once its Node reports Ready (asked of the
+# API server with the admin certificate), so `make up` returns with a node that takes pods.
+declare -A K8SS_ALSO_READY=([kubelet]=k8ss_node_ready)
+k8ss_node_ready() {
+  curl -sk --max-time 2 --cert "$K8SS_STATE/pki/admin.crt" --key "$K8SS_STATE/pki/admin.key" \
+    "https://127.0.0.1:$K8SS_API_PORT/api/v1/nodes/$K8SS_NODE_NAME" 2>/dev/null | grep -Eq '"reason": ?"KubeletReady"'
 }
 
 # True for a machine-wide daemon (readiness over a Unix socket): reused when already running.
@@ -252,7 +261,7 @@ k8ss_start_detached() {
 k8ss_wait_ready() {
   local name=$1 timeout=${2:-$K8SS_READY_TIMEOUT} i logfile
   logfile=$(k8ss_logfile "$name")
-  printf '==> waiting for %s to be ready (%s) ' "$name" "${K8SS_URL[$name]}"
+  printf '==> waiting for %s to be ready (%s%s) ' "$name" "${K8SS_URL[$name]}" "${K8SS_ALSO_READY[$name]:+, then ${K8SS_ALSO_READY[$name]#k8ss_}}"
   for ((i = 0; i < timeout; i++)); do
     if k8ss_ready "$name"; then
       printf ' ready\n'
