@@ -237,3 +237,20 @@ expect_success "delete pod web (graceful)" "${k[@]}" delete pod web --timeout=25
 expect_no_output "deleting the pod removed its containers" '.' docker ps -aq --filter "label=io.kubernetes.pod.uid=$WEB_UID"
 expect_output "and its log directory" '^gone$' bash -c "[[ ! -e $LOGS/${NS}_web_${WEB_UID} ]] && echo gone"
 expect_success "delete the other pods" "${k[@]}" delete pod env live unready crash once feat message nopull --timeout=25s
+
+# --- the kubelet's own server: bearer tokens (TokenReview) and authorization (SubjectAccessReview) on nodes/<sub> ---
+KUBELET=https://127.0.0.1:${K8SSHARP_KUBELET_PORT:-10250}
+cr=k8ss-kubelet-metrics-$NS
+expect_success "ServiceAccounts scraper (granted nodes/metrics) and stranger" \
+  bash -c "kubectl -n $NS create sa scraper && kubectl -n $NS create sa stranger && kubectl create clusterrole $cr --verb=get --resource=nodes/metrics && kubectl create clusterrolebinding $cr --clusterrole=$cr --serviceaccount=$NS:scraper"
+SCRAPER=$(kubectl -n "$NS" create token scraper 2>/dev/null)
+STRANGER=$(kubectl -n "$NS" create token stranger 2>/dev/null)
+expect_eventually "a token granted nodes/metrics reads the kubelet's /metrics" '^200$' \
+  curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SCRAPER" "$KUBELET/metrics"
+expect_output "but not /pods: 403 naming the user, verb and subresource as upstream" \
+  "Forbidden \(user=system:serviceaccount:$NS:scraper, verb=get, resource=nodes, subresource=proxy\)" \
+  curl -sk -H "Authorization: Bearer $SCRAPER" "$KUBELET/pods"
+expect_output "a token without grants is forbidden /metrics" '^403$' \
+  curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $STRANGER" "$KUBELET/metrics"
+expect_output "no credentials: 401" '"reason":"Unauthorized"' curl -sk "$KUBELET/pods"
+expect_success "delete the ClusterRole and its binding" kubectl delete clusterrole,clusterrolebinding "$cr"

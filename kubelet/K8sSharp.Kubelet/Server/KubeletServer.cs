@@ -1,3 +1,4 @@
+using K8sSharp.Kubelet.Server.Auth;
 using K8sSharp.Kubelet.Server.Logs;
 using K8sSharp.Kubelet.Server.Stats;
 using K8sSharp.Kubelet.Server.Streams;
@@ -39,6 +40,7 @@ internal static class KubeletServer
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Authenticator);
+        builder.Services.AddSingleton(settings.Auth);
         builder.Services.AddSingleton<StatsCollector>();
         builder.Services.AddSingleton<KubeletMetrics>();
         builder.Services.AddSingleton<PodLookup>();
@@ -52,7 +54,7 @@ internal static class KubeletServer
     public static void MapServer(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Use(AuthenticateAsync);
+        app.Use(RequestAuth.AuthenticateAndAuthorizeAsync);
         app.UseWebSockets();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/containerLogs/{ns}/{pod}/{container}", (HttpContext context, string ns, string pod, string container, ContainerLogsHandler logs) =>
@@ -65,31 +67,5 @@ internal static class KubeletServer
         app.MapMethods("/portForward/{ns}/{pod}", streamMethods, (HttpContext context, string ns, string pod, PortForwardHandler forward) =>
             forward.ServeAsync(context, ns, pod));
         NodeEndpoints.Map(app);
-    }
-
-    /// <summary>
-    /// HTTPS callers need a client certificate from the cluster CA (401 otherwise); the plain-HTTP listener serves only
-    /// <c>/healthz</c>.
-    /// </summary>
-    private static async Task AuthenticateAsync(HttpContext context, RequestDelegate next)
-    {
-        if (!context.Request.IsHttps)
-        {
-            if (context.Request.Path == "/healthz")
-            {
-                await next(context);
-                return;
-            }
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        var certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted);
-        var authenticator = context.RequestServices.GetRequiredService<ClientCertificateAuthenticator>();
-        if (authenticator.Authenticate(certificate) is null)
-        {
-            await StatusResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized");
-            return;
-        }
-        await next(context);
     }
 }

@@ -2,17 +2,20 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Docker.DotNet;
 using k8s;
+using K8sSharp.Client;
 using K8sSharp.Kubelet.Hosting;
 using K8sSharp.Kubelet.Nodes;
 using K8sSharp.Kubelet.Pods;
 using K8sSharp.Kubelet.Runtime;
+using K8sSharp.Kubelet.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace K8sSharp.Kubelet.Server;
 
 /// <summary>
-/// The server as the kubelet process runs it: clients authenticated against the CA of the kubelet's kubeconfig, the
+/// The server as the kubelet process runs it: clients authenticated against the CA of the kubelet's kubeconfig (or by
+/// bearer token) and authorized by the API server (<see cref="WebhookAuth"/>), the
 /// self-signed serving certificate under the root dir, its own docker client (same node label as the pod workers'),
 /// and <see cref="NodePods"/>, which <see cref="KubeletService"/> attaches to its pod informer.
 /// </summary>
@@ -30,7 +33,8 @@ internal static class KubeletServerSetup
             options.Port,
             options.HealthzPort,
             ServingCertificate.LoadOrCreate(options.RootDir, options.NodeName, addresses, time),
-            new ClientCertificateAuthenticator(ClusterCas(options.Kubeconfig), time));
+            new ClientCertificateAuthenticator(ClusterCas(options.Kubeconfig), time),
+            new WebhookAuth(ComponentClient.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig), "kubelet"), options.NodeName, time));
         var runtime = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<IContainerRuntime>(runtime);

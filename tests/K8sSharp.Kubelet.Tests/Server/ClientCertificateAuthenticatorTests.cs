@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using K8sSharp.Kubelet.Server;
+using K8sSharp.Kubelet.Server.Auth;
 using Microsoft.Extensions.Time.Testing;
 
 namespace K8sSharp.Kubelet.Tests.Server;
@@ -12,10 +13,12 @@ public sealed class ClientCertificateAuthenticatorTests
     private ClientCertificateAuthenticator Authenticator() => new([ClusterCa], time);
 
     [Fact]
-    public void A_client_certificate_from_the_cluster_ca_authenticates_as_its_common_name()
+    public void A_client_certificate_from_the_cluster_ca_authenticates_as_its_common_name_in_its_organizations()
     {
-        using var client = TestCertificates.Client(ClusterCa);
-        Authenticator().Authenticate(client).Should().Be("kube-apiserver-kubelet-client");
+        using var client = TestCertificates.Client(ClusterCa, "CN=jane, O=devs, O=ops");
+        var user = Authenticator().Authenticate(client);
+        user!.Name.Should().Be("jane");
+        user.Groups.Should().BeEquivalentTo(["devs", "ops"]);
     }
 
     [Fact]

@@ -101,6 +101,30 @@ public sealed class KubeletServerTests : IAsyncLifetime
     }
 
     [DockerFact]
+    public async Task Callers_are_authorized_on_the_node_s_subresource_and_bearer_tokens_authenticate_through_the_api_server()
+    {
+        using var viewerCertificate = TestCertificates.Client(server.Ca, "CN=viewer, O=devs");
+        using var viewer = server.HttpClient(viewerCertificate);
+        server.Auth.Allow("viewer", "get", "metrics");
+        server.Auth.AddToken("scraper-token", new("system:serviceaccount:monitoring:prometheus", ["system:serviceaccounts"]));
+        server.Auth.Allow("system:serviceaccount:monitoring:prometheus", "get", "stats");
+        using var scraper = server.HttpClient(null);
+        scraper.DefaultRequestHeaders.Authorization = new("Bearer", "scraper-token");
+        using var badToken = server.HttpClient(null);
+        badToken.DefaultRequestHeaders.Authorization = new("Bearer", "forged");
+
+        (await viewer.GetAsync(new Uri(server.Https, "/metrics"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        var denied = await viewer.GetAsync(new Uri(server.Https, "/pods"));
+        denied.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await denied.Content.ReadAsStringAsync()).Should().Contain("Forbidden (user=viewer, verb=get, resource=nodes, subresource=proxy)");
+        (await scraper.GetAsync(new Uri(server.Https, "/stats/summary"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await scraper.GetAsync(new Uri(server.Https, "/metrics"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await badToken.GetAsync(new Uri(server.Https, "/stats/summary"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        server.Auth.Asked.Should().Contain([("viewer", "get", "pods"), ("viewer", "get", "proxy")],
+            "/pods asks for nodes/pods first and falls back to nodes/proxy (fine-grained kubelet authorization)");
+    }
+
+    [DockerFact]
     public async Task Pods_lists_the_node_s_pods_and_container_logs_reads_their_cri_files()
     {
         await RunPodAsync();

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using K8sSharp.Kubelet.Pods;
 using K8sSharp.Kubelet.Runtime;
 using K8sSharp.Kubelet.Server;
+using K8sSharp.Kubelet.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,9 +20,10 @@ internal sealed class ServerHarness : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ServerHarness(WebApplication app, X509Certificate2 ca, X509Certificate2 client, X509Certificate2 serving)
+    private ServerHarness(WebApplication app, X509Certificate2 ca, X509Certificate2 client, X509Certificate2 serving, FakeKubeletAuth auth)
     {
         this.app = app;
+        Auth = auth;
         ServingThumbprint = serving.Thumbprint;
         Ca = ca;
         Client = client;
@@ -31,6 +33,9 @@ internal sealed class ServerHarness : IAsyncDisposable
     }
 
     public X509Certificate2 Ca { get; }
+
+    /// <summary>What the API server would answer to the server's TokenReviews and SubjectAccessReviews.</summary>
+    public FakeKubeletAuth Auth { get; }
 
     /// <summary>The server's self-signed certificate: what the clients here pin.</summary>
     public string ServingThumbprint { get; }
@@ -52,12 +57,13 @@ internal sealed class ServerHarness : IAsyncDisposable
         builder.Services.AddSingleton(runtime.Client);
         builder.Services.AddSingleton(paths);
         var serving = ServingCertificate.Create("test-node", [], DateTimeOffset.UtcNow);
+        var auth = new FakeKubeletAuth();
         KubeletServer.AddServer(builder, new ServerSettings(
-            "test-node", IPAddress.Loopback, 0, 0, serving, new ClientCertificateAuthenticator([ca], TimeProvider.System)));
+            "test-node", IPAddress.Loopback, 0, 0, serving, new ClientCertificateAuthenticator([ca], TimeProvider.System), auth));
         var app = builder.Build();
         KubeletServer.MapServer(app);
         await app.StartAsync();
-        return new ServerHarness(app, ca, client, serving);
+        return new ServerHarness(app, ca, client, serving, auth);
     }
 
     /// <summary>An HTTPS client presenting <paramref name="certificate"/> (none when null) that pins the server's certificate.</summary>
