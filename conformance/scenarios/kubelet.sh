@@ -254,3 +254,24 @@ expect_output "a token without grants is forbidden /metrics" '^403$' \
   curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $STRANGER" "$KUBELET/metrics"
 expect_output "no credentials: 401" '"reason":"Unauthorized"' curl -sk "$KUBELET/pods"
 expect_success "delete the ClusterRole and its binding" kubectl delete clusterrole,clusterrolebinding "$cr"
+
+# --- emptyDir medium Memory: one tmpfs of the size limit, shared by the pod's containers -------------------------
+cat >"$WORK/ram.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: ram, namespace: $NS}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{name: scratch, emptyDir: {medium: Memory, sizeLimit: 8Mi}}]
+  containers:
+  - {name: writer, image: busybox:1.35, command: [sh, -c, 'echo from-writer >/scratch/note; sleep 3600'], volumeMounts: [{name: scratch, mountPath: /scratch}]}
+  - {name: reader, image: busybox:1.35, command: [sh, -c, 'sleep 3600'], volumeMounts: [{name: scratch, mountPath: /scratch}]}
+YAML
+expect_success "create a pod with a Memory emptyDir in two containers" kubectl apply -f "$WORK/ram.yaml"
+expect_success "it runs" kubectl -n "$NS" wait --for=condition=Ready pod/ram --timeout=60s
+expect_eventually "the reader sees the writer's file (one shared tmpfs)" '^from-writer$' kubectl -n "$NS" exec ram -c reader -- cat /scratch/note
+expect_output "the volume is a tmpfs of 8Mi" '^tmpfs 8192 ' \
+  bash -c "kubectl -n $NS exec ram -c reader -- df -k /scratch | tail -1 | awk '{print \$1, \$2, \$6}'"
+RAM_UID=$(kubectl -n "$NS" get pod ram -o 'jsonpath={.metadata.uid}' 2>/dev/null)
+expect_success "delete pod ram" kubectl -n "$NS" delete pod ram --timeout=30s
+expect_no_output "its tmpfs is unmounted from the host" "$RAM_UID" cat /proc/self/mounts

@@ -155,16 +155,17 @@ public sealed class ContainerConfigBuilderTests
         });
         var volumes = new Dictionary<string, MountSource>
         {
-            ["data"] = new("/v/data", null, false),
-            ["cfg"] = new("/v/cfg", null, true),
-            ["host"] = new("/srv", null, false),
-            ["cache"] = new(null, "size=1048576", false),
+            ["data"] = new("/v/data", false),
+            ["cfg"] = new("/v/cfg", true),
+            ["host"] = new("/srv", false),
+            ["cache"] = new("/v/cache", false),
         };
 
         var host = ContainerConfigBuilder.Container(Context(pod, volumes)).HostConfig;
 
         host.Binds.Should().StartWith(["/v/data:/data", "/v/cfg:/etc/cfg:ro", "/srv:/host:ro"]);
-        host.Tmpfs.Should().Equal(new Dictionary<string, string> { ["/cache"] = "size=1048576" });
+        host.Binds.Should().Contain("/v/cache:/cache");
+        host.Tmpfs.Should().BeNull("a Memory emptyDir is a host tmpfs bound like any volume, so the pod's containers share it");
     }
 
     [Fact]

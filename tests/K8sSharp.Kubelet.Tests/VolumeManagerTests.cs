@@ -49,9 +49,9 @@ public sealed class VolumeManagerTests : IDisposable
         var source = mounts["cfg"];
         source.ReadOnly.Should().BeTrue();
         source.HostPath.Should().Be(Path.Combine(root, "pods", "uid-web", "volumes", "kubernetes.io~configmap", "cfg"));
-        File.ReadAllText(Path.Combine(source.HostPath!, "dir", "b.txt")).Should().Be("2");
-        File.GetUnixFileMode(Path.Combine(source.HostPath!, "dir", "b.txt")).Should().Be((UnixFileMode)256);
-        File.Exists(Path.Combine(source.HostPath!, "a")).Should().BeFalse();
+        File.ReadAllText(Path.Combine(source.HostPath, "dir", "b.txt")).Should().Be("2");
+        File.GetUnixFileMode(Path.Combine(source.HostPath, "dir", "b.txt")).Should().Be((UnixFileMode)256);
+        File.Exists(Path.Combine(source.HostPath, "a")).Should().BeFalse();
     }
 
     [Fact]
@@ -61,18 +61,37 @@ public sealed class VolumeManagerTests : IDisposable
         await act.Should().ThrowAsync<VolumeSetupException>().WithMessage("MountVolume.SetUp failed for volume \"sec\" : secret \"nope\" not found");
 
         var mounts = await SetUpAsync(new V1Volume { Name = "sec", Secret = new V1SecretVolumeSource { SecretName = "nope", Optional = true } });
-        Directory.GetFiles(mounts["sec"].HostPath!).Should().BeEmpty();
+        Directory.GetFiles(mounts["sec"].HostPath).Should().BeEmpty();
     }
 
     [Fact]
-    public async Task EmptyDir_is_a_world_writable_directory_or_a_tmpfs_for_medium_Memory()
+    public async Task EmptyDir_is_a_world_writable_directory()
     {
-        var mounts = await SetUpAsync(
-            new V1Volume { Name = "disk", EmptyDir = new V1EmptyDirVolumeSource() },
-            new V1Volume { Name = "ram", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory", SizeLimit = new ResourceQuantity("1Mi") } });
+        var mounts = await SetUpAsync(new V1Volume { Name = "disk", EmptyDir = new V1EmptyDirVolumeSource() });
 
-        File.GetUnixFileMode(mounts["disk"].HostPath!).Should().Be((UnixFileMode)0b111_111_111);
-        mounts["ram"].Should().Be(new MountSource(null, "size=1048576", false));
+        File.GetUnixFileMode(mounts["disk"].HostPath).Should().Be((UnixFileMode)0b111_111_111);
+        NativeMounts.MountPointsUnder(mounts["disk"].HostPath).Should().BeEmpty();
+    }
+
+    [RootFact]
+    public async Task A_Memory_emptyDir_is_one_tmpfs_of_its_size_limit_mounted_once_and_unmounted_at_teardown()
+    {
+        var ram = new V1Volume { Name = "ram", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory", SizeLimit = new ResourceQuantity("1Mi") } };
+        var mounts = await SetUpAsync(ram);
+        await SetUpAsync(ram); // every pod sync sets volumes up again: still one mount
+        var dir = mounts["ram"].HostPath;
+        try
+        {
+            NativeMounts.MountPointsUnder(dir).Should().Equal([dir]);
+            File.ReadLines("/proc/self/mounts").Count(l => l.Split(' ')[1] == dir).Should().Be(1);
+            File.ReadLines("/proc/self/mounts").Single(l => l.Split(' ')[1] == dir).Should().StartWith("tmpfs ").And.Contain("size=1024k");
+        }
+        finally
+        {
+            volumes.TearDown(TestPods.Pod().Metadata.Uid);
+        }
+        NativeMounts.MountPointsUnder(dir).Should().BeEmpty();
+        Directory.Exists(dir).Should().BeFalse();
     }
 
     [Fact]
@@ -114,7 +133,7 @@ public sealed class VolumeManagerTests : IDisposable
             },
         });
 
-        File.ReadAllText(Path.Combine(mounts["info"].HostPath!, "labels")).Should().Be("app=\"web\"");
-        File.ReadAllText(Path.Combine(mounts["info"].HostPath!, "ip")).Should().Be("10.244.0.9");
+        File.ReadAllText(Path.Combine(mounts["info"].HostPath, "labels")).Should().Be("app=\"web\"");
+        File.ReadAllText(Path.Combine(mounts["info"].HostPath, "ip")).Should().Be("10.244.0.9");
     }
 }

@@ -30,7 +30,7 @@ internal sealed record ContainerContext
 /// Turns a pod's containers into docker create requests the way the dockershim did (docker_container.go,
 /// docker_sandbox.go): the sandbox is a pause container with network mode none (or host) and a shareable IPC
 /// namespace; app containers join its network and IPC (and PID with shareProcessNamespace), get the pod's
-/// /etc/hosts and /etc/resolv.conf and a termination-message file bind-mounted, their volumes as binds (or tmpfs),
+/// /etc/hosts and /etc/resolv.conf and a termination-message file bind-mounted, their volumes as binds,
 /// resources as CPU shares/quota and a memory limit, and the securityContext as user, privileges and capabilities.
 /// Names and labels follow the dockershim so a restarted kubelet adopts what it finds.
 /// </summary>
@@ -99,14 +99,13 @@ internal static class ContainerConfigBuilder
         var container = context.Container;
         var security = container.SecurityContext;
         var sandbox = "container:" + context.SandboxId;
-        var (binds, tmpfs) = Mounts(context);
+        var binds = Binds(context);
         var host = new HostConfig
         {
             NetworkMode = sandbox,
             IpcMode = sandbox,
             PidMode = pod.Spec.HostPID == true ? "host" : pod.Spec.ShareProcessNamespace == true ? sandbox : null,
             Binds = binds,
-            Tmpfs = tmpfs.Count == 0 ? null : tmpfs,
             Privileged = security?.Privileged == true,
             CapAdd = security?.Capabilities?.Add?.ToList(),
             CapDrop = security?.Capabilities?.Drop?.ToList(),
@@ -156,14 +155,13 @@ internal static class ContainerConfigBuilder
         return groups.Count == 0 ? null : groups;
     }
 
-    /// <summary>Binds "host:container[:ro]" and tmpfs mounts for the container's volumeMounts plus the pod's managed files.</summary>
-    private static (List<string> Binds, Dictionary<string, string> Tmpfs) Mounts(ContainerContext context)
+    /// <summary>Binds "host:container[:ro]" for the container's volumeMounts plus the pod's managed files.</summary>
+    private static List<string> Binds(ContainerContext context)
     {
         var pod = context.Pod;
         var container = context.Container;
         var uid = pod.Metadata.Uid;
         var binds = new List<string>();
-        var tmpfs = new Dictionary<string, string>(StringComparer.Ordinal);
         var mounts = container.VolumeMounts ?? [];
         foreach (var mount in mounts)
         {
@@ -171,12 +169,7 @@ internal static class ContainerConfigBuilder
             {
                 throw new ContainerConfigException($"cannot find volume \"{mount.Name}\" to mount into container \"{container.Name}\"");
             }
-            if (source.TmpfsOptions is not null)
-            {
-                tmpfs[mount.MountPath] = source.TmpfsOptions;
-                continue;
-            }
-            var hostPath = source.HostPath!;
+            var hostPath = source.HostPath;
             var subPath = mount.SubPath ?? (mount.SubPathExpr is { } expr ? Expansion.Expand(expr, name => context.Env.FirstOrDefault(e => e.Name == name).Value) : null);
             if (!string.IsNullOrEmpty(subPath))
             {
@@ -204,6 +197,6 @@ internal static class ContainerConfigBuilder
         }
         var terminationPath = string.IsNullOrEmpty(container.TerminationMessagePath) ? "/dev/termination-log" : container.TerminationMessagePath;
         binds.Add($"{context.Paths.TerminationMessageFile(uid, container.Name, context.RestartCount)}:{terminationPath}");
-        return (binds, tmpfs);
+        return binds;
     }
 }

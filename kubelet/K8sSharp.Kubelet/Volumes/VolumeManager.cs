@@ -4,13 +4,13 @@ using K8sSharp.Kubelet.Pods;
 
 namespace K8sSharp.Kubelet.Volumes;
 
-/// <summary>How a pod volume reaches its containers: a host path to bind-mount, or a docker tmpfs (emptyDir medium Memory).</summary>
-internal sealed record MountSource(string? HostPath, string? TmpfsOptions, bool ReadOnly);
+/// <summary>How a pod volume reaches its containers: a host path they bind-mount (a tmpfs mount point for emptyDir medium Memory).</summary>
+internal sealed record MountSource(string HostPath, bool ReadOnly);
 
 /// <summary>
 /// Sets up a pod's volumes before its containers start and refreshes the API-backed ones on every sync (the
 /// volume manager's desired-state loop, folded into the pod sync): emptyDir (a directory under the pod dir, or a
-/// tmpfs for medium Memory), hostPath with its type checks, configMap/secret/downwardAPI/projected written by the
+/// tmpfs mounted there for medium Memory, shared by the pod's containers), hostPath with its type checks, configMap/secret/downwardAPI/projected written by the
 /// <see cref="AtomicWriter"/> (read-only in containers), and persistentVolumeClaim bound to a hostPath or local PV.
 /// </summary>
 internal sealed class VolumeManager(IKubernetes client, IObjectSource objects, PodPaths paths, ServiceAccountTokens tokens, TimeProvider time)
@@ -36,13 +36,17 @@ internal sealed class VolumeManager(IKubernetes client, IObjectSource objects, P
         return mounts;
     }
 
-    /// <summary>Removes the pod's volume directories (never following hostPath or PV paths, which live elsewhere).</summary>
+    /// <summary>
+    /// Unmounts the pod's memory volumes and removes its volume directories (never following hostPath or PV paths,
+    /// which live elsewhere).
+    /// </summary>
     public void TearDown(string podUid)
     {
         tokens.Forget(podUid);
         var dir = Path.Combine(paths.PodDir(podUid), "volumes");
         if (Directory.Exists(dir))
         {
+            NativeMounts.UnmountUnder(dir);
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -58,11 +62,11 @@ internal sealed class VolumeManager(IKubernetes client, IObjectSource objects, P
         if (volume.HostPath is { } hostPath)
         {
             HostPathTypes.Check(hostPath.Path, hostPath.Type);
-            return new MountSource(hostPath.Path, null, false);
+            return new MountSource(hostPath.Path, false);
         }
         if (volume.PersistentVolumeClaim is { } claim)
         {
-            return new MountSource(await PersistentVolumePathAsync(ns, claim.ClaimName, cancellationToken), null, claim.ReadOnlyProperty == true);
+            return new MountSource(await PersistentVolumePathAsync(ns, claim.ClaimName, cancellationToken), claim.ReadOnlyProperty == true);
         }
         Dictionary<string, FileProjection>? payload = null;
         string plugin;
@@ -92,23 +96,22 @@ internal sealed class VolumeManager(IKubernetes client, IObjectSource objects, P
         }
         var dir = paths.VolumeDir(uid, plugin, volume.Name);
         new AtomicWriter(dir, time).Write(payload ?? []);
-        return new MountSource(dir, null, true);
+        return new MountSource(dir, true);
     }
 
     private MountSource EmptyDir(string uid, string name, V1EmptyDirVolumeSource emptyDir)
     {
-        if (emptyDir.Medium == "Memory")
-        {
-            var size = emptyDir.SizeLimit?.ToInt64() is > 0 and var bytes ? $"size={bytes}" : "";
-            return new MountSource(null, size, false);
-        }
         var dir = paths.VolumeDir(uid, "kubernetes.io~empty-dir", name);
         if (!Directory.Exists(dir))
         {
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111); // 0777: any container user may write, as upstream
         }
-        return new MountSource(dir, null, false);
+        if (emptyDir.Medium == "Memory")
+        {
+            NativeMounts.MountTmpfs(dir, emptyDir.SizeLimit?.ToInt64() is > 0 and var bytes ? bytes : null);
+        }
+        return new MountSource(dir, false);
     }
 
     private async Task<Dictionary<string, FileProjection>> ProjectedAsync(V1Pod pod, V1ProjectedVolumeSource projected, DownwardContext context, CancellationToken cancellationToken)
