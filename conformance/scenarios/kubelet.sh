@@ -205,6 +205,10 @@ expect_success "tell web the IP of env (through an optional configMap volume tha
 weblog="$LOGS/${NS}_web_${WEB_UID}/web/0.log"
 expect_eventually "web fetches env's page by IP (wget)" 'stdout F hello-from-env$' cat "$weblog"
 expect_eventually "web pings env by IP" '1 packets received' cat "$weblog"
+expect_success "edit ConfigMap cfg (greeting=changed)" "${k[@]}" patch configmap cfg --type=merge -p '{"data":{"greeting":"changed"}}'
+expect_eventually "the change reaches env's configMap volume (its watch enqueues the pod)" '^changed$' "${k[@]}" exec env -- cat /cfg/greeting
+expect_eventually "and env's readiness probe, which greps the file for hello-cm, now fails" '^False$' \
+  "${k[@]}" get pod env -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
 
 expect_eventually "a failing liveness probe restarts the container" '^[1-9][0-9]*$' \
   "${k[@]}" get pod live -o 'jsonpath={.status.containerStatuses[0].restartCount}'

@@ -41,10 +41,9 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var pods = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client, new ListScope(FieldSelector: $"spec.nodeName={options.NodeName}")));
         serverPods.Attach(pods.Lister);
-        var objects = new ListerObjectSource(
-            informers.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(client)).Lister,
-            informers.GetOrAdd(() => ListWatchers.For<V1Secret>(client)).Lister,
-            informers.GetOrAdd(() => ListWatchers.For<V1Service>(client)).Lister);
+        var configMaps = informers.GetOrAdd(() => ListWatchers.For<V1ConfigMap>(client));
+        var secrets = informers.GetOrAdd(() => ListWatchers.For<V1Secret>(client));
+        var objects = new ListerObjectSource(configMaps.Lister, secrets.Lister, informers.GetOrAdd(() => ListWatchers.For<V1Service>(client)).Lister);
         var workers = new PodWorkers(docker, time, loggers.CreateLogger<PodWorkers>());
         using var http = Handlers.CreateHttpClient();
         var handlers = new Handlers(docker, http);
@@ -67,6 +66,7 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
             new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
         LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
         workers.Register(pods);
+        workers.RegisterVolumeSources(configMaps, secrets, pods.Lister);
         informers.Start();
         var agentTask = agent.RunAsync(stoppingToken);
         if (!await informers.WaitForCacheSyncAsync(stoppingToken))
