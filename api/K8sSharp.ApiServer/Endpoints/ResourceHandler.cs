@@ -111,7 +111,7 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
 
     private async Task GetAsync(HttpContext context, ResourceStore store, string? ns, string name, CancellationToken ct)
     {
-        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var output = Negotiation.For(context.Request, tableAllowed: true, store.Resource);
         var obj = await store.GetAsync(ns, name, ct);
         JsonNode body = output.Format == OutputFormat.Table
             ? new TableBuilder(store.Resource, output.IncludeObject, time).Build([obj], new JsonObject { ["resourceVersion"] = obj.ResourceVersion() })
@@ -121,7 +121,7 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
 
     private async Task ListAsync(HttpContext context, ResourceStore store, string? ns, CancellationToken ct)
     {
-        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var output = Negotiation.For(context.Request, tableAllowed: true, store.Resource);
         var request = ListQuery.Parse(context.Request, store.Resource);
         if (output.Format == OutputFormat.Json)
         {

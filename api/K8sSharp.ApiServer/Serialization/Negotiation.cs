@@ -1,19 +1,37 @@
 using K8sSharp.Api.Meta;
+using K8sSharp.Api.Protobuf;
+using K8sSharp.Api.Schema;
 
 namespace K8sSharp.ApiServer.Serialization;
 
-internal enum OutputFormat { Json, Yaml, Table }
+internal enum OutputFormat { Json, Yaml, Table, Protobuf }
 
 /// <summary>What the client asked for in <c>Accept</c>, and for Tables which object each row embeds.</summary>
 internal sealed record Negotiated(OutputFormat Format, string IncludeObject);
 
 /// <summary>
 /// Chooses the response format from the Accept header, in the client's order: a meta.k8s.io Table (kubectl get),
-/// YAML, or JSON. Protobuf is never produced: every client that offers it also offers JSON or <c>*/*</c>.
+/// YAML, JSON, or the Kubernetes protobuf (typed client-go clients offer it first) for kinds that have a protobuf
+/// message. A <paramref name="resource"/> without one (custom resources) makes protobuf unacceptable, so the
+/// client's next offer (always JSON for client-go) is used, as kube-apiserver does.
 /// </summary>
 internal static class Negotiation
 {
-    public static Negotiated For(HttpRequest request, bool tableAllowed)
+    /// <summary>The negotiated format, or JSON when the Accept header allows nothing we serve (for errors,
+    /// which must be written whatever the client asked).</summary>
+    public static OutputFormat ForError(HttpRequest request)
+    {
+        try
+        {
+            return For(request, tableAllowed: false).Format;
+        }
+        catch (ApiException)
+        {
+            return OutputFormat.Json;
+        }
+    }
+
+    public static Negotiated For(HttpRequest request, bool tableAllowed, ApiResource? resource = null)
     {
         var include = request.Query["includeObject"].ToString() is { Length: > 0 } v ? v : "Metadata";
         var accept = request.Headers.Accept.ToString();
@@ -40,8 +58,10 @@ internal static class Negotiation
                     return new Negotiated(OutputFormat.Json, include);
                 case MediaTypes.Yaml:
                     return new Negotiated(OutputFormat.Yaml, include);
+                case MediaTypes.Protobuf when resource is null || KubeProtobuf.Supports(resource.ApiVersion, resource.Kind):
+                    return new Negotiated(OutputFormat.Protobuf, include);
             }
         }
-        throw ApiException.NotAcceptable($"only the following media types are accepted: application/json, application/yaml, {MediaTypes.Table}");
+        throw ApiException.NotAcceptable($"only the following media types are accepted: application/json, application/yaml, {MediaTypes.Protobuf}, {MediaTypes.Table}");
     }
 }
