@@ -1,3 +1,4 @@
+using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
 
 namespace K8sSharp.ApiServer.Endpoints;
