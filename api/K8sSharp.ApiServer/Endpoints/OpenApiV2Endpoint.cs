@@ -52,7 +52,9 @@ internal static class OpenApiV2Endpoint
             switch (media)
             {
                 case ProtobufMediaType or LegacyProtobufMediaType:
-                    return (OpenApiV2Document.Protobuf, ProtobufMediaType);
+                    // Like kube-openapi: the '@' in the requested type is not a valid media type for Go's
+                    // mime.ParseMediaType, which client-go applies to every response's Content-Type.
+                    return (OpenApiV2Document.Protobuf, "application/octet-stream");
                 case "application/json" or "application/*" or "*/*":
                     return (OpenApiV2Document.Json, "application/json");
             }
