@@ -24,7 +24,7 @@ internal sealed class WatchEventWriter(HttpResponse response, ApiResource resour
     /// <summary>Writes a live event; plain JSON watches copy the shared encoded object without re-serializing it.</summary>
     public async Task WriteAsync(ObjectEvent change, CancellationToken ct)
     {
-        if (output.Format is OutputFormat.Table or OutputFormat.Protobuf)
+        if (output.Format is OutputFormat.Table or OutputFormat.Protobuf || output.Partial)
         {
             await WriteAsync(change.Kind, change.Object, ct);
             return;
@@ -52,7 +52,7 @@ internal sealed class WatchEventWriter(HttpResponse response, ApiResource resour
     {
         if (output.Format != OutputFormat.Table)
         {
-            return obj;
+            return output.Partial ? Negotiation.PartialOf(obj) : obj;
         }
         var table = new TableBuilder(resource, output.IncludeObject, time)
             .Build([obj], new JsonObject { ["resourceVersion"] = obj.ResourceVersion() }, withColumns: !columnsSent);

@@ -21,7 +21,7 @@ internal sealed class WatchHandler(TimeProvider time)
     public async Task ServeAsync(HttpContext context, ResourceStore store, string? ns, string? name, CancellationToken requestAborted)
     {
         var request = context.Request;
-        var output = Negotiation.For(request, tableAllowed: true, store.Resource);
+        var output = Negotiation.For(request, tableAllowed: true, store.Resource, "PartialObjectMetadata");
         var list = ListQuery.Parse(request, store.Resource, name);
         var sendInitial = request.Get("sendInitialEvents") is { } initial ? initial == "true" : (bool?)null;
         var bookmarks = request.GetBool("allowWatchBookmarks");

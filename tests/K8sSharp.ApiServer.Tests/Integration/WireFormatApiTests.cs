@@ -136,4 +136,38 @@ public sealed class WireFormatApiTests(ApiServerFixture server) : IClassFixture<
         events.Select(e => (string?)e["type"]).Should().Equal("DELETED", "ADDED");
         events[0]["object"]!["metadata"]!["labels"]!["app"]!.GetValue<string>().Should().Be("other", "DELETED carries the new state");
     }
+
+    [Fact]
+    public async Task PartialObjectMetadataAnswersMetadataOnlyForGetListAndWatch()
+    {
+        await CreateAsync("pom-a", "pom");
+
+        using var get = await SendAsync($"{Path}/pom-a", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        using var list = await SendAsync(Path + "?labelSelector=app%3Dpom",
+            "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json");
+        using var watch = await SendAsync($"{Path}?watch=true&resourceVersion=0&fieldSelector=metadata.name%3Dpom-a&timeoutSeconds=1",
+            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+
+        var obj = await get.ReadObjectAsync();
+        obj["kind"]!.GetValue<string>().Should().Be("PartialObjectMetadata");
+        obj["apiVersion"]!.GetValue<string>().Should().Be("meta.k8s.io/v1");
+        obj["metadata"]!["labels"]!["app"]!.GetValue<string>().Should().Be("pom");
+        obj.ContainsKey("data").Should().BeFalse();
+        var decoded = KubeProtobuf.Decode(await list.Content.ReadAsByteArrayAsync());
+        decoded["kind"]!.GetValue<string>().Should().Be("PartialObjectMetadataList");
+        decoded["items"]![0]!["metadata"]!["name"]!.GetValue<string>().Should().Be("pom-a");
+        var firstEvent = JsonNode.Parse((await watch.Content.ReadAsStringAsync()).Split('\n')[0])!;
+        firstEvent["object"]!["kind"]!.GetValue<string>().Should().Be("PartialObjectMetadata");
+    }
+
+    [Fact]
+    public async Task APartialObjectMetadataListForASingleObjectIsNotAcceptable()
+    {
+        await CreateAsync("pom-b", "pom");
+
+        using var response = await SendAsync($"{Path}/pom-b", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotAcceptable);
+        (await response.ReadObjectAsync())["reason"]!.GetValue<string>().Should().Be("NotAcceptable");
+    }
 }
