@@ -35,6 +35,10 @@ public static class KubeProtobuf
         }
     }
 
+    /// <summary>Whether objects of this apiVersion and kind have a protobuf message (built-in kinds do, custom
+    /// resources do not).</summary>
+    public static bool Supports(string apiVersion, string kind) => ProtoSchema.Instance.Find(apiVersion, kind) is not null;
+
     internal static bool HasMagic(ReadOnlySpan<byte> body) => body.StartsWith(Magic);
 
     /// <summary>Decodes an envelope; <paramref name="depth"/> counts nesting for RawExtensions that embed one.</summary>
@@ -97,5 +101,43 @@ public static class KubeProtobuf
             output.WriteBytes(ProtoJsonWriter.WriteMessage(fields, type));
         }
         return stream.ToArray();
+    }
+
+    /// <summary>One protobuf watch frame's message: a metav1.WatchEvent {1 type, 2 object RawExtension {1 raw}}
+    /// whose raw is the object's own protobuf body (magic and envelope included), in an envelope with an empty
+    /// typeMeta, as kube-apiserver's watch encoder writes it (clients decode into a WatchEvent they supply).</summary>
+    public static byte[] EncodeWatchEvent(string type, byte[] objectBody)
+    {
+        ArgumentNullException.ThrowIfNull(objectBody);
+        var rawExtension = Message(output =>
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(objectBody));
+        });
+        var watchEvent = Message(output =>
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteString(type);
+            output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(rawExtension);
+        });
+        using var stream = new MemoryStream();
+        stream.Write(Magic);
+        using (var output = new CodedOutputStream(stream, leaveOpen: true))
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.Empty);
+            output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(watchEvent);
+        }
+        return stream.ToArray();
+    }
+
+    private static ByteString Message(Action<CodedOutputStream> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var output = new CodedOutputStream(buffer, leaveOpen: true))
+            write(output);
+        return ByteString.CopyFrom(buffer.ToArray());
     }
 }

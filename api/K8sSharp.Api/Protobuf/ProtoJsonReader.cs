@@ -16,7 +16,8 @@ namespace K8sSharp.Api.Protobuf;
 /// pragmatic: a singular field whose value is 0, false, "", or JSON null (zero Time, empty RawExtension) is
 /// left out. Elements of repeated fields and map values are always kept. Messages are kept even when
 /// empty, as Go's JSON does for struct fields: presence carries meaning there (<c>emptyDir: {}</c>).
-/// Known loss: a pointer scalar set to zero (replicas: 0, automountServiceAccountToken: false) is dropped.
+/// Exception: the Go pointer fields of <see cref="GoPointerFields"/> keep an explicit zero (replicas: 0,
+/// gracePeriodSeconds: 0, automountServiceAccountToken: false), because Go writes them only when set.
 /// </remarks>
 internal static class ProtoJsonReader
 {
@@ -50,7 +51,7 @@ internal static class ProtoJsonReader
         var result = into ?? [];
         foreach (var field in type.Fields.InDeclarationOrder())
         {
-            if (!values.TryGetValue(field, out var value) || (!keepZeros && !field.IsRepeated && IsZero(value)))
+            if (!values.TryGetValue(field, out var value) || (!keepZeros && !field.IsRepeated && IsZero(value) && !KeepsZero(field, value)))
                 continue;
             if (KubeJsonNames.IsInline(field) && value is JsonObject embedded)
                 MoveProperties(embedded, result); // Go's json:",inline": the fields belong to the parent
@@ -146,6 +147,9 @@ internal static class ProtoJsonReader
         FieldType.Group => WireFormat.WireType.StartGroup,
         _ => WireFormat.WireType.Varint,
     };
+
+    /// <summary>A zero scalar of a Go pointer field was set explicitly (Go writes unset pointers not at all).</summary>
+    private static bool KeepsZero(FieldDescriptor field, JsonNode? value) => value is not null && GoPointerFields.IsPointer(field);
 
     /// <summary>The values the zero-value rule (see remarks) drops for singular fields.</summary>
     private static bool IsZero(JsonNode? value) => value switch

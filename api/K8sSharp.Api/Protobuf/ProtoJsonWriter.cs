@@ -49,8 +49,15 @@ internal static class ProtoJsonWriter
         var inline = new Dictionary<FieldDescriptor, JsonObject>();
         foreach (var (name, node) in obj)
         {
-            var field = KubeJsonNames.Owner(type, name)
-                ?? throw new ArgumentException($"{type.FullName} has no field '{name}'");
+            var field = KubeJsonNames.Owner(type, name);
+            if (field is null && name is "apiVersion" or "kind")
+            {
+                continue; // TypeMeta of an object nested in a list (items): protobuf carries it only in the envelope
+            }
+            if (field is null)
+            {
+                throw new ArgumentException($"{type.FullName} has no field '{name}'");
+            }
             if (!KubeJsonNames.IsInline(field))
                 assigned.Add((field, node));
             else if (inline.TryGetValue(field, out var embedded))

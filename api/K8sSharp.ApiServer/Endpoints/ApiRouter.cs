@@ -66,6 +66,6 @@ internal sealed class StatusErrors(ILogger<StatusErrors> logger) : IMiddleware
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        await ResponseWriter.WriteAsync(context, error.Code, error.ToStatus(), OutputFormat.Json, context.RequestAborted);
+        await ResponseWriter.WriteAsync(context, error.Code, error.ToStatus(), Negotiation.ForError(context.Request), context.RequestAborted);
     }
 }

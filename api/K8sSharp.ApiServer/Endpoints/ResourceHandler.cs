@@ -111,19 +111,19 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
 
     private async Task GetAsync(HttpContext context, ResourceStore store, string? ns, string name, CancellationToken ct)
     {
-        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var output = Negotiation.For(context.Request, tableAllowed: true, store.Resource, "PartialObjectMetadata");
         var obj = await store.GetAsync(ns, name, ct);
         JsonNode body = output.Format == OutputFormat.Table
             ? new TableBuilder(store.Resource, output.IncludeObject, time).Build([obj], new JsonObject { ["resourceVersion"] = obj.ResourceVersion() })
-            : obj;
+            : output.Partial ? Negotiation.PartialOf(obj) : obj;
         await ResponseWriter.WriteAsync(context, 200, body, output.Format, ct);
     }
 
     private async Task ListAsync(HttpContext context, ResourceStore store, string? ns, CancellationToken ct)
     {
-        var output = Negotiation.For(context.Request, tableAllowed: true);
+        var output = Negotiation.For(context.Request, tableAllowed: true, store.Resource, "PartialObjectMetadataList");
         var request = ListQuery.Parse(context.Request, store.Resource);
-        if (output.Format == OutputFormat.Json)
+        if (output.Format == OutputFormat.Json && !output.Partial)
         {
             var encoded = await store.ListEncodedAsync(ns, request, ct);
             await ListWriter.WriteAsync(context, store.Resource, encoded, ct);
@@ -135,10 +135,10 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
             ? new TableBuilder(store.Resource, output.IncludeObject, time).Build(page.Items, metadata)
             : new JsonObject
             {
-                ["kind"] = store.Resource.Kind + "List",
-                ["apiVersion"] = store.Resource.ApiVersion,
+                ["kind"] = output.Partial ? "PartialObjectMetadataList" : store.Resource.Kind + "List",
+                ["apiVersion"] = output.Partial ? "meta.k8s.io/v1" : store.Resource.ApiVersion,
                 ["metadata"] = metadata,
-                ["items"] = new JsonArray(page.Items.Select(i => (JsonNode)i).ToArray()),
+                ["items"] = new JsonArray(page.Items.Select(i => (JsonNode)(output.Partial ? Negotiation.PartialOf(i) : i)).ToArray()),
             };
         await ResponseWriter.WriteAsync(context, 200, body, output.Format, ct);
     }

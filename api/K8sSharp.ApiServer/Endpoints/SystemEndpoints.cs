@@ -6,7 +6,7 @@ using K8sSharp.ApiServer.Serialization;
 namespace K8sSharp.ApiServer.Endpoints;
 
 /// <summary>
-/// The non-resource endpoints: <c>/version</c>, health, discovery and OpenAPI v3. The OpenAPI documents are the
+/// The non-resource endpoints: <c>/version</c>, health, discovery and OpenAPI v3 (v2 is in <see cref="OpenApiV2Endpoint"/>). The OpenAPI documents are the
 /// official ones, served byte for byte, with the hash as upstream computes it for the index.
 /// </summary>
 internal static class SystemEndpoints
@@ -26,6 +26,7 @@ internal static class SystemEndpoints
         app.MapGet("/apis", (HttpContext c) => WriteDiscoveryAsync(c, () => discovery.Aggregated(core: false), discovery.GroupList));
         app.MapGet("/openapi/v3", () => Results.Json(OpenApiIndex()));
         app.MapGet("/openapi/v3/{**path}", ServeOpenApiDocument);
+        app.MapGet("/openapi/v2", OpenApiV2Endpoint.ServeAsync);
     }
 
     private static JsonObject VersionInfo() => new()

@@ -130,17 +130,39 @@ internal sealed partial class ResourceStore
             var change = events.Current;
             var json = converter is null ? EncodedEvents.Json(change) : ResponseWriter.ToJsonBytes(Decode(change.Value, change.Revision));
             var parsed = filter is null ? null : (JsonObject)JsonNode.Parse(json)!;
-            if (parsed is null || filter!(parsed))
+            var kind = change.Type switch
             {
-                var kind = change.Type switch
-                {
-                    StorageEventType.Added => WatchEventKind.Added,
-                    StorageEventType.Modified => WatchEventKind.Modified,
-                    _ => WatchEventKind.Deleted,
-                };
-                yield return new ObjectEvent(kind, change.Revision, json, parsed);
+                StorageEventType.Added => WatchEventKind.Added,
+                StorageEventType.Modified => WatchEventKind.Modified,
+                _ => WatchEventKind.Deleted,
+            };
+            var shown = parsed is null ? kind : Selected(kind, filter!(parsed), change, filter!);
+            if (shown is { } selected)
+            {
+                yield return new ObjectEvent(selected, change.Revision, json, parsed);
             }
         }
+    }
+
+    /// <summary>
+    /// The event a selector-filtered watcher sees, as upstream's cacher decides it: a modification that makes the
+    /// object leave the selection is DELETED (with the new state), one that makes it enter is ADDED, one outside
+    /// before and after is nothing. Without the previous value, the new state alone decides.
+    /// </summary>
+    private WatchEventKind? Selected(WatchEventKind kind, bool matchesNow, StorageEvent change, Func<JsonObject, bool> filter)
+    {
+        if (kind != WatchEventKind.Modified || change.PreviousValue is not { } previous)
+        {
+            return matchesNow ? kind : null;
+        }
+        var matchedBefore = filter(Decode(previous, change.Revision));
+        return (matchedBefore, matchesNow) switch
+        {
+            (true, true) => WatchEventKind.Modified,
+            (false, true) => WatchEventKind.Added,
+            (true, false) => WatchEventKind.Deleted,
+            _ => null,
+        };
     }
 
     private IAsyncEnumerable<StorageEvent> WatchStorage(string prefix, long afterRevision, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using K8sSharp.Api.Protobuf;
 using K8sSharp.Api.Serialization;
 
 namespace K8sSharp.ApiServer.Serialization;
@@ -21,6 +22,12 @@ internal static class ResponseWriter
             await response.WriteAsync(YamlJson.Serialize(node), Encoding.UTF8, ct);
             return;
         }
+        if (format == OutputFormat.Protobuf && ToProtobuf(node) is { } encoded)
+        {
+            response.ContentType = MediaTypes.Protobuf;
+            await response.Body.WriteAsync(encoded, ct);
+            return;
+        }
         response.ContentType = format == OutputFormat.Table ? MediaTypes.Table : MediaTypes.Json;
         await WriteJsonAsync(response.Body, node, ct);
     }
@@ -37,6 +44,24 @@ internal static class ResponseWriter
         await using var writer = new Utf8JsonWriter(body, WriterOptions);
         node.WriteTo(writer);
         await writer.FlushAsync(ct);
+    }
+
+    /// <summary>The protobuf body of an object, or null when its kind has no protobuf message or it carries
+    /// fields its message lacks; the caller then answers JSON, which every protobuf client also accepts.</summary>
+    public static byte[]? ToProtobuf(JsonNode node)
+    {
+        if (node is not JsonObject obj)
+        {
+            return null;
+        }
+        try
+        {
+            return KubeProtobuf.Encode(obj);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
     }
 
     public static byte[] ToJsonBytes(JsonNode node)

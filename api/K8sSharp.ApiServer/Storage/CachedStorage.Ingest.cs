@@ -117,6 +117,11 @@ public sealed partial class CachedStorage
             }
 
             var current = _history.Current;
+            if (storageEvent.Type == StorageEventType.Modified && storageEvent.PreviousValue is null
+                && StorageKeys.TryGet(current, storageEvent.Key, out var previous))
+            {
+                storageEvent = storageEvent with { PreviousValue = previous.Value };
+            }
             var snapshot = storageEvent.Type == StorageEventType.Deleted
                 ? current.Remove(StorageKeys.Probe(storageEvent.Key))
                 : StorageKeys.Put(current, ToStoredValue(current, storageEvent));

@@ -83,7 +83,10 @@ public sealed partial class EtcdStorage
         if (etcdEvent.Type == Mvccpb.Event.Types.EventType.Put)
         {
             var type = kv.CreateRevision == kv.ModRevision ? StorageEventType.Added : StorageEventType.Modified;
-            return new StorageEvent(type, key, kv.Value.ToByteArray(), kv.ModRevision);
+            return new StorageEvent(type, key, kv.Value.ToByteArray(), kv.ModRevision)
+            {
+                PreviousValue = type == StorageEventType.Modified ? etcdEvent.PrevKv?.Value.ToByteArray() : null,
+            };
         }
 
         // etcd sends the previous value on a best-effort basis: it is missing if that revision was compacted before

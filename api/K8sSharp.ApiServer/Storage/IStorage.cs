@@ -55,7 +55,13 @@ public enum StorageEventType { Added, Modified, Deleted }
 
 /// <param name="Value">The new value; for <see cref="StorageEventType.Deleted"/> the last value before deletion.</param>
 /// <param name="Revision">The revision of the change.</param>
-public sealed record StorageEvent(StorageEventType Type, string Key, byte[] Value, long Revision);
+public sealed record StorageEvent(StorageEventType Type, string Key, byte[] Value, long Revision)
+{
+    /// <summary>For <see cref="StorageEventType.Modified"/>: the value before the change, where the backend or
+    /// cache knows it (null otherwise). Selector-filtered watches need it to tell an object that stops or starts
+    /// matching from one that changes within the selection.</summary>
+    public byte[]? PreviousValue { get; init; }
+}
 
 public enum StorageErrorKind { NotFound, KeyExists, Conflict, Compacted, Unavailable }
 

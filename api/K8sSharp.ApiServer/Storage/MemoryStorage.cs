@@ -173,7 +173,10 @@ public sealed class MemoryStorage : IStorage
         var snapshot = type == StorageEventType.Deleted
             ? _history.Current.Remove(stored)
             : StorageKeys.Put(_history.Current, stored);
-        var storageEvent = new StorageEvent(type, key, value, revision);
+        var storageEvent = new StorageEvent(type, key, value, revision)
+        {
+            PreviousValue = type == StorageEventType.Modified && StorageKeys.TryGet(_history.Current, key, out var previous) ? previous.Value : null,
+        };
         _history.Append(storageEvent, snapshot);
         _watchers.Publish(storageEvent);
         if (_maxHistory > 0 && _history.Count > _maxHistory + (_maxHistory / 4))

@@ -21,7 +21,7 @@ internal sealed class WatchHandler(TimeProvider time)
     public async Task ServeAsync(HttpContext context, ResourceStore store, string? ns, string? name, CancellationToken requestAborted)
     {
         var request = context.Request;
-        var output = Negotiation.For(request, tableAllowed: true);
+        var output = Negotiation.For(request, tableAllowed: true, store.Resource, "PartialObjectMetadata");
         var list = ListQuery.Parse(request, store.Resource, name);
         var sendInitial = request.Get("sendInitialEvents") is { } initial ? initial == "true" : (bool?)null;
         var bookmarks = request.GetBool("allowWatchBookmarks");
@@ -31,7 +31,7 @@ internal sealed class WatchHandler(TimeProvider time)
         var ct = timeout.Token;
 
         context.Response.StatusCode = 200;
-        context.Response.ContentType = MediaTypes.Json;
+        context.Response.ContentType = output.Format == OutputFormat.Protobuf ? MediaTypes.Protobuf + ";stream=watch" : MediaTypes.Json;
         context.Response.Headers.CacheControl = "no-cache, private";
         var writer = new WatchEventWriter(context.Response, store.Resource, output, time);
         try

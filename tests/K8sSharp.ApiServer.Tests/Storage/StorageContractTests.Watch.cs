@@ -29,6 +29,21 @@ public abstract partial class StorageContractTests
     }
 
     [Fact]
+    public async Task Watch_ModifiedEvents_CarryThePreviousValue()
+    {
+        var created = await Storage.CreateAsync(K("pods/a"), V("first"));
+        var updated = await Storage.UpdateAsync(K("pods/a"), V("second"), 0);
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await using var events = Storage.WatchAsync(K("pods/"), created.ModRevision - 1, cts.Token).GetAsyncEnumerator(cts.Token);
+
+        var history = await TakeAsync(events, 2);
+
+        history[0].PreviousValue.Should().BeNull("an ADDED event has no previous value");
+        history[1].Revision.Should().Be(updated.ModRevision);
+        Text(history[1].PreviousValue!).Should().Be("first");
+    }
+
+    [Fact]
     public async Task Watch_DeletedEvents_CarryTheLastValue()
     {
         var created = await Storage.CreateAsync(K("pods/a"), V("first"));
