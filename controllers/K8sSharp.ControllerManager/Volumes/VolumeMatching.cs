@@ -8,7 +8,7 @@ namespace K8sSharp.ControllerManager.Volumes;
 /// Which PersistentVolume an unbound claim may bind to (upstream pkg/controller/volume/persistentvolume/util
 /// FindMatchingVolume): a volume pre-bound to the claim (claimRef naming it) wins; otherwise among free volumes
 /// (no claimRef, not being deleted, phase Available) of the claim's class and volume mode, whose labels match the
-/// claim's selector, whose access modes include the claim's and whose capacity is at least the request, the
+/// claim's selector (none: every volume; unlike workload selectors, where none selects nothing), whose access modes include the claim's and whose capacity is at least the request, the
 /// smallest. For a WaitForFirstConsumer class only once a node is selected, and then only volumes whose node
 /// affinity admits that node.
 /// </summary>
@@ -37,7 +37,7 @@ internal static class VolumeMatching
                 continue;
             }
             if ((volume.Status?.Phase ?? VolumeNames.Available) != VolumeNames.Available
-                || !LabelSelectors.Matches(claim.Spec.Selector, volume.Metadata.Labels)
+                || (claim.Spec.Selector is { } selector && !LabelSelectors.Matches(selector, volume.Metadata.Labels))
                 || !(claim.Spec.AccessModes ?? []).All(m => volume.Spec.AccessModes?.Contains(m) == true))
             {
                 continue;
