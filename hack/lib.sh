@@ -76,14 +76,14 @@ k8ss_components() {
   # through the kubeconfig the API server wrote.
   component controller-manager "http://127.0.0.1:$K8SS_CONTROLLER_MANAGER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_CONTROLLER_MANAGER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_CONTROLLER_MANAGER_PORT" \
-    --cluster-cidr "$K8SS_CLUSTER_CIDR"
+    --cluster-cidr "$K8SS_CLUSTER_CIDR" --local-path-dir "$K8SS_STATE/local-path"
   component scheduler "http://127.0.0.1:$K8SS_SCHEDULER_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_SCHEDULER_DLL" --kubeconfig "$K8SS_KUBECONFIG" --port "$K8SS_SCHEDULER_PORT"
   # Needs root (CNI plugins, iptables, bind mounts); the images it runs are built first (k8ss_before_start).
   component kubelet "http://127.0.0.1:$K8SS_KUBELET_HEALTHZ_PORT/healthz" '^ok$' -- \
     dotnet "$K8SS_KUBELET_DLL" --kubeconfig "$K8SS_KUBECONFIG" --node-name "$K8SS_NODE_NAME" \
     --port "$K8SS_KUBELET_PORT" --healthz-port "$K8SS_KUBELET_HEALTHZ_PORT" --root-dir "$K8SS_STATE/kubelet" --pod-log-dir "$K8SS_POD_LOG_DIR" \
-    --cni-bridge "$K8SS_CNI_BRIDGE"
+    --cni-bridge "$K8SS_CNI_BRIDGE" --local-path-dir "$K8SS_STATE/local-path"
   # Service virtual IPs (iptables, needs root) and the cluster DNS; ready once its first rules sync is done.
   component proxy "http://127.0.0.1:$K8SS_PROXY_HEALTH_PORT/healthz" '"lastUpdated": ?"2[0-9]{3}-' -- \
     dotnet "$K8SS_PROXY_DLL" --kubeconfig "$K8SS_KUBECONFIG" --hostname-override "$K8SS_NODE_NAME" --cluster-cidr "$K8SS_CLUSTER_CIDR" \

@@ -29,6 +29,8 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     {
         { Group: "", Name: "services" } => new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage)),
         { Group: "", Name: "pods" } => new PodPriorityAdmission(this),
+        { Group: "", Name: "persistentvolumeclaims" } => new StorageAdmission(this, claims: true),
+        { Group: "", Name: "persistentvolumes" } => new StorageAdmission(this, claims: false),
         _ => null,
     };
 

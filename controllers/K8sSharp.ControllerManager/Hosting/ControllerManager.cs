@@ -18,6 +18,7 @@ using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
 using K8sSharp.ControllerManager.StatefulSets;
 using K8sSharp.ControllerManager.TtlAfterFinished;
+using K8sSharp.ControllerManager.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace K8sSharp.ControllerManager.Hosting;
@@ -70,6 +71,10 @@ internal sealed class ControllerManager
         (new NamespaceController(client, time, loggers.CreateLogger<NamespaceController>()), 10),
         (new GarbageCollector(client, time, loggers.CreateLogger<GarbageCollector>()), 20),
         (new DisruptionController(client, time, loggers.CreateLogger<DisruptionController>()), 1),
+        (new PersistentVolumeController(client, recorderFor("persistentvolume-controller"), time, loggers.CreateLogger<PersistentVolumeController>()), 1),
+        (new LocalPathProvisioner(client, recorderFor(VolumeNames.LocalPathProvisioner), options.LocalPathDir, time, loggers.CreateLogger<LocalPathProvisioner>()), 1),
+        (new ClaimProtectionController(client, time, loggers.CreateLogger<ClaimProtectionController>()), 1),
+        (new VolumeProtectionController(client, time, loggers.CreateLogger<VolumeProtectionController>()), 1),
     ];
 
     public async Task RunAsync(CancellationToken cancellationToken)

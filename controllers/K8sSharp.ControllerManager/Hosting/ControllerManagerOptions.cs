@@ -9,6 +9,8 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// Controller settings keep upstream's flag names: <c>--cluster-cidr</c> and <c>--node-cidr-mask-size</c> (node IPAM;
 /// the cluster's pod CIDR 10.244.0.0/16 and a /24 per node), <c>--node-monitor-grace-period</c> (40s) and
 /// <c>--node-startup-grace-period</c> (60s) for node lifecycle; durations as Go writes them (40s, 2m, 1m30s).
+/// <c>--local-path-dir</c> (default /var/lib/k8ssharp/local-path) is where the local-path provisioner puts volume
+/// directories on nodes; it must equal the kubelets' <c>--local-path-dir</c>, which create and remove them.
 /// </summary>
 internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
 {
@@ -25,6 +27,9 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
     /// <summary>The same for a node that never posted a Ready condition, counted from its creation.</summary>
     public TimeSpan NodeStartupGracePeriod { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Base directory, on the nodes, of local-path volumes.</summary>
+    public string LocalPathDir { get; init; } = "/var/lib/k8ssharp/local-path";
+
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
         => Flag.Parse(args, new ControllerManagerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
@@ -34,7 +39,8 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
             "--node-cidr-mask-size" => options with { NodeCidrMaskSize = flag.Number() },
             "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = flag.Duration() },
             "--node-startup-grace-period" => options with { NodeStartupGracePeriod = flag.Duration() },
+            "--local-path-dir" => options with { LocalPathDir = flag.Value() },
             _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
-                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>"),
+                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>"),
         });
 }

@@ -8,7 +8,8 @@ namespace K8sSharp.Kubelet.Hosting;
 /// <c>--healthz-port</c> (10248, plain HTTP /healthz on 127.0.0.1),
 /// <c>--root-dir</c> (.k8ssharp/kubelet), <c>--pod-log-dir</c> (/var/log/pods), <c>--cluster-dns</c> (10.96.0.10),
 /// <c>--cluster-domain</c> (cluster.local), <c>--cni-bin-dir</c> (/usr/lib/cni), <c>--cni-bridge</c> (cni0),
-/// <c>--docker-endpoint</c> (unix:///var/run/docker.sock).
+/// <c>--docker-endpoint</c> (unix:///var/run/docker.sock), <c>--local-path-dir</c> (/var/lib/k8ssharp/local-path: where
+/// the local-path provisioner's volumes live on this node; the same value as the controller-manager's).
 /// </summary>
 internal sealed record KubeletOptions
 {
@@ -34,6 +35,8 @@ internal sealed record KubeletOptions
 
     public string DockerEndpoint { get; init; } = "unix:///var/run/docker.sock";
 
+    public string LocalPathDir { get; init; } = "/var/lib/k8ssharp/local-path";
+
     public static KubeletOptions Parse(IReadOnlyList<string> args)
         => Flag.Parse(args, new KubeletOptions(), static (options, flag) => flag.Name switch
         {
@@ -48,6 +51,7 @@ internal sealed record KubeletOptions
             "--cni-bin-dir" => options with { CniBinDir = flag.Value() },
             "--cni-bridge" => options with { CniBridge = flag.Value() },
             "--docker-endpoint" => options with { DockerEndpoint = flag.Value() },
-            _ => throw flag.Unknown("--kubeconfig, --node-name, --port, --healthz-port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint"),
+            "--local-path-dir" => options with { LocalPathDir = flag.Value() },
+            _ => throw flag.Unknown("--kubeconfig, --node-name, --port, --healthz-port, --root-dir, --pod-log-dir, --cluster-dns, --cluster-domain, --cni-bin-dir, --cni-bridge, --docker-endpoint, --local-path-dir"),
         });
 }

@@ -64,9 +64,11 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
             new StatusManager(client, loggers.CreateLogger<StatusManager>()), podEvents, logs, paths, node, time, loggers.CreateLogger<PodSyncer>()));
         var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
             new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
+        using var reclaimer = new LocalPathReclaimer(client, options.NodeName, options.LocalPathDir, loggers.CreateLogger<LocalPathReclaimer>());
         LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
         workers.Register(pods);
         workers.RegisterVolumeSources(configMaps, secrets, pods.Lister);
+        reclaimer.Register(informers);
         informers.Start();
         var agentTask = agent.RunAsync(stoppingToken);
         if (!await informers.WaitForCacheSyncAsync(stoppingToken))
@@ -75,6 +77,7 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         }
         await workers.EnqueueRuntimePodsAsync(stoppingToken);
         var eventsTask = workers.WatchRuntimeEventsAsync(stoppingToken);
+        var reclaimTask = reclaimer.RunAsync(stoppingToken);
         await ControllerRunner.RunWorkersAsync(workers.Queue, PodWorkerCount, async (key, ct) =>
         {
             if (await syncer.SyncAsync(key, ct) is { } next)
@@ -82,7 +85,7 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
                 workers.Queue.AddAfter(key, next);
             }
         }, logger, stoppingToken);
-        await Task.WhenAll(IgnoreCancellation(agentTask), IgnoreCancellation(eventsTask));
+        await Task.WhenAll(IgnoreCancellation(agentTask), IgnoreCancellation(eventsTask), IgnoreCancellation(reclaimTask));
     }
 
     private static async Task<NodeHealth> RuntimeHealthAsync(DockerRuntime docker, CancellationToken cancellationToken)
