@@ -136,6 +136,9 @@ spec:
   - metadata:
       name: www
     spec:
+      # No class, so no provisioning: the claims stay Pending, the pods unscheduled, and this scenario writes their
+      # status itself (provisioned claims and running pods are conformance/scenarios/storage.sh's).
+      storageClassName: ""
       accessModes: ["ReadWriteOnce"]
       resources:
         requests:
