@@ -28,7 +28,7 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     private IStoreHooks? HooksFor(ApiResource resource) => resource switch
     {
         { Group: "", Name: "services" } => new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage)),
-        { Group: "", Name: "pods" } => new PodPriorityAdmission(this),
+        { Group: "", Name: "pods" } => new ChainedStoreHooks(new ServiceAccountAdmission(this), new PodPriorityAdmission(this)),
         _ => null,
     };
 
