@@ -78,6 +78,44 @@ public static class PodAdmissionDefaults
         }
     }
 
+    /// <summary>
+    /// Takes back what <see cref="Apply"/> mounted when the pod's ServiceAccount turns out to opt out of token
+    /// automount (the pod's own setting was not given): the <c>kube-api-access-*</c> volume and its mounts.
+    /// </summary>
+    public static void RemoveApiAccessVolume(JsonObject spec)
+    {
+        if (spec["volumes"] is not JsonArray volumes
+            || volumes.OfType<JsonObject>().FirstOrDefault(IsApiAccessVolume) is not { } volume)
+        {
+            return;
+        }
+        var name = volume.Text("name");
+        volumes.Remove(volume);
+        if (volumes.Count == 0)
+        {
+            spec.Remove("volumes");
+        }
+        foreach (var container in spec.Items("initContainers").Concat(spec.Items("containers")))
+        {
+            if (container["volumeMounts"] is JsonArray mounts)
+            {
+                foreach (var mount in mounts.OfType<JsonObject>().Where(m => m.Text("name") == name).ToList())
+                {
+                    mounts.Remove(mount);
+                }
+                if (mounts.Count == 0)
+                {
+                    container.Remove("volumeMounts");
+                }
+            }
+        }
+    }
+
+    private static bool IsApiAccessVolume(JsonObject volume) =>
+        volume.Text("name")?.StartsWith("kube-api-access-", StringComparison.Ordinal) == true
+        && volume["projected"]?["sources"] is JsonArray sources
+        && sources.Any(s => s?["serviceAccountToken"] is not null);
+
     private static JsonObject ApiAccessVolume(string name) => new()
     {
         ["name"] = name,

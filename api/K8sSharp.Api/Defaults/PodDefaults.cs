@@ -106,11 +106,21 @@ public static class PodDefaults
 
     public static void ApplyProbe(JsonObject probe)
     {
-        probe.Default("timeoutSeconds", 1);
-        probe.Default("periodSeconds", 10);
-        probe.Default("successThreshold", 1);
-        probe.Default("failureThreshold", 3);
+        DefaultZero(probe, "timeoutSeconds", 1);
+        DefaultZero(probe, "periodSeconds", 10);
+        DefaultZero(probe, "successThreshold", 1);
+        DefaultZero(probe, "failureThreshold", 3);
         ApplyHandler(probe);
+    }
+
+    /// <summary>Probe timings are plain int32s upstream: an explicit 0 is unset and gets the default too.</summary>
+    private static void DefaultZero(JsonObject probe, string field, int value)
+    {
+        if (probe[field] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.ToJsonString() == "0")
+        {
+            probe.Remove(field);
+        }
+        probe.Default(field, value);
     }
 
     /// <summary>The action of a probe or lifecycle hook: <c>httpGet</c> path <c>/</c> and scheme HTTP, gRPC service "".</summary>

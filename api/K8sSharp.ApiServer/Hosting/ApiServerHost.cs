@@ -66,7 +66,8 @@ internal static class ApiServerHost
         services.AddSingleton(SchemaIndex.BuiltIn);
         services.AddSingleton<IStorage>(_ => options.Storage == "memory" ? new MemoryStorage() : new EtcdStorage(options.EtcdServers));
         services.AddSingleton(sp => new CachedStorage(sp.GetRequiredService<IStorage>()));
-        services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StoreRegistry(sp.GetRequiredService<ApiCatalog>(), sp.GetRequiredService<CachedStorage>(), sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetRequiredService<Security.Authorization.RbacAuthorizer>()));
         services.AddSingleton<NamespaceDeletion>();
         services.AddSingleton<Endpoints.Proxy.BackendTransport>();
         services.AddSingleton<Endpoints.Proxy.ConnectHandler>();

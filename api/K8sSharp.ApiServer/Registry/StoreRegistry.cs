@@ -5,12 +5,15 @@ using K8sSharp.ApiServer.Registry.Admission;
 using K8sSharp.ApiServer.Registry.Allocation;
 using K8sSharp.ApiServer.Registry.Conversion;
 using K8sSharp.ApiServer.Registry.Strategies;
+using K8sSharp.ApiServer.Security.Authorization;
 using K8sSharp.ApiServer.Storage;
 
 namespace K8sSharp.ApiServer.Registry;
 
 /// <summary>One <see cref="ResourceStore"/> per served resource, all over the same storage.</summary>
-internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimeProvider time)
+/// <param name="authorizer">The RBAC authorizer for RBAC's escalation checks, resolved late (it reads roles from this
+/// registry); null serves RBAC objects without them (tests of the registry alone).</param>
+internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimeProvider time, Func<RbacAuthorizer>? authorizer = null)
 {
     private readonly ConcurrentDictionary<ApiResource, ResourceStore> stores = new();
 
@@ -28,9 +31,10 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     private IStoreHooks? HooksFor(ApiResource resource) => resource switch
     {
         { Group: "", Name: "services" } => new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage)),
-        { Group: "", Name: "pods" } => new PodPriorityAdmission(this),
+        { Group: "", Name: "pods" } => new ChainedStoreHooks(new ServiceAccountAdmission(this), new PodPriorityAdmission(this)),
         { Group: "", Name: "persistentvolumeclaims" } => new StorageAdmission(this, claims: true),
         { Group: "", Name: "persistentvolumes" } => new StorageAdmission(this, claims: false),
+        _ when authorizer is not null && RbacEscalationAdmission.Handles(resource) => new RbacEscalationAdmission(resource, authorizer),
         _ => null,
     };
 

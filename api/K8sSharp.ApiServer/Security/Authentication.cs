@@ -34,6 +34,7 @@ internal sealed class Authentication(ServiceAccountTokens tokens) : IMiddleware
             throw ApiException.Unauthorized();
         }
         context.Items[UserItemKey] = user;
+        RequestUser.Current = user;
         await next(context);
     }
 

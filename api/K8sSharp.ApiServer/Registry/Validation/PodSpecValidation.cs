@@ -63,6 +63,14 @@ internal static class PodSpecValidation
         {
             yield return Invalid($"{path}.activeDeadlineSeconds", deadline, "must be between 1 and 2147483647, inclusive");
         }
+        var more = SecurityContextValidation.ValidatePod(spec["securityContext"] as JsonObject, $"{path}.securityContext")
+            .Concat(SchedulingValidation.Validate(spec, path))
+            .Concat(PodNetworkValidation.Validate(spec, path))
+            .Concat(ResourceValidation.Validate(spec["resources"] as JsonObject, $"{path}.resources"));
+        foreach (var cause in more)
+        {
+            yield return cause;
+        }
     }
 
     private static IEnumerable<StatusCause> ValidateVolumes(JsonObject spec, string path, HashSet<string> names)
@@ -84,6 +92,24 @@ internal static class PodSpecValidation
             {
                 yield return Duplicate(namePath, volume["name"]);
             }
+            foreach (var cause in VolumeSource(volume, $"{path}.volumes[{index - 1}]"))
+            {
+                yield return cause;
+            }
+        }
+    }
+
+    /// <summary><c>validateVolumeSource</c>: exactly one source (defaulting makes a sourceless volume an emptyDir).</summary>
+    private static IEnumerable<StatusCause> VolumeSource(JsonObject volume, string path)
+    {
+        var sources = volume.Where(p => p.Key != "name" && p.Value is not null).Select(p => p.Key).ToList();
+        if (sources.Count == 0)
+        {
+            yield return Required(path, "must specify a volume type");
+        }
+        foreach (var extra in sources.Skip(1))
+        {
+            yield return Forbidden($"{path}.{extra}", "may not specify more than 1 volume type");
         }
     }
 
@@ -107,7 +133,11 @@ internal static class PodSpecValidation
             yield return Required($"{path}.image");
         }
         var enums = Enum(container, "terminationMessagePolicy", path, MessagePolicies).Concat(Enum(container, "imagePullPolicy", path, PullPolicies));
-        foreach (var cause in enums.Concat(ValidatePorts(container, path)).Concat(ValidateEnv(container, path)).Concat(ValidateMounts(container, path, volumes)))
+        var rest = enums.Concat(ValidatePorts(container, path)).Concat(ValidateEnv(container, path)).Concat(ValidateMounts(container, path, volumes))
+            .Concat(ProbeValidation.ValidateContainer(container, path))
+            .Concat(ResourceValidation.Validate(container["resources"] as JsonObject, $"{path}.resources"))
+            .Concat(SecurityContextValidation.ValidateContainer(container["securityContext"] as JsonObject, $"{path}.securityContext"));
+        foreach (var cause in rest)
         {
             yield return cause;
         }
@@ -123,6 +153,13 @@ internal static class PodSpecValidation
             if (port.GetString("name") is { Length: > 0 } name && !names.Add(name))
             {
                 yield return Duplicate($"{portPath}.name", port["name"]);
+            }
+            else if (port.GetString("name") is { Length: > 0 } portName)
+            {
+                foreach (var problem in ProbeValidation.PortNameProblems(portName))
+                {
+                    yield return Invalid($"{portPath}.name", port["name"], problem);
+                }
             }
             if (port["containerPort"] is null || port["containerPort"]!.ToJsonString() == "0")
             {
@@ -152,9 +189,15 @@ internal static class PodSpecValidation
         var index = 0;
         foreach (var env in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (string.IsNullOrEmpty(env.GetString("name")))
+            var name = env.GetString("name") ?? "";
+            if (name.Length == 0)
             {
                 yield return Required($"{path}.env[{index}].name");
+            }
+            else if (name.Any(c => c > 126 || c < 32 || c == '='))
+            {
+                // Relaxed environment variable names (GA in 1.34): printable ASCII without '='.
+                yield return Invalid($"{path}.env[{index}].name", env["name"], "a valid environment variable name must consist only of printable ASCII characters other than '='");
             }
             index++;
         }
@@ -162,6 +205,7 @@ internal static class PodSpecValidation
 
     private static IEnumerable<StatusCause> ValidateMounts(JsonObject container, string path, HashSet<string> volumes)
     {
+        var targets = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var mount in (container["volumeMounts"] as JsonArray ?? []).OfType<JsonObject>())
         {
@@ -175,9 +219,18 @@ internal static class PodSpecValidation
             {
                 yield return NotFound($"{mountPath}.name", mount["name"]);
             }
-            if (string.IsNullOrEmpty(mount.GetString("mountPath")))
+            var target = mount.GetString("mountPath") ?? "";
+            if (target.Length == 0)
             {
                 yield return Required($"{mountPath}.mountPath");
+            }
+            else if (!targets.Add(target))
+            {
+                yield return Invalid($"{mountPath}.mountPath", mount["mountPath"], "must be unique");
+            }
+            if (mount.GetString("subPath") is { Length: > 0 } subPath && PathRules.LocalDescendingPathError(subPath) is { } subPathProblem)
+            {
+                yield return Invalid($"{mountPath}.subPath", mount["subPath"], subPathProblem);
             }
         }
     }

@@ -26,6 +26,9 @@ internal sealed class RbacAuthorizer(RbacPolicyCache policies)
         return (false, policies.Loaded ? "" : "RBAC: the authorization policy is not loaded yet");
     }
 
+    /// <summary>The current snapshot of roles and bindings (escalation checks resolve role references in it).</summary>
+    public RbacPolicy Policy => policies.Current;
+
     /// <summary>The rules that apply to the user in a namespace (SelfSubjectRulesReview).</summary>
     public IReadOnlyList<PolicyRule> RulesFor(UserInfo user, string ns) =>
         user.Groups.Contains(MastersGroup) ? Everything : [.. policies.Current.RulesFor(user, ns)];
