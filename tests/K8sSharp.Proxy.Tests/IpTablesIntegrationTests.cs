@@ -1,3 +1,4 @@
+using K8sSharp.Proxy.Conntrack;
 using K8sSharp.Proxy.Health;
 using K8sSharp.Proxy.IpTables;
 using K8sSharp.Proxy.Model;
@@ -49,7 +50,7 @@ public sealed class IpTablesIntegrationTests : IAsyncLifetime
     }
 
     private Proxier Proxier(Func<IReadOnlyList<ProxiedServicePort>> ports, ProxyMetrics metrics) => new(
-        new ProxierConfig(Node, "10.244.0.0/16", "10.96.0.0/12"), iptables, ports,
+        new ProxierConfig(Node, "10.244.0.0/16", "10.96.0.0/12"), iptables, new ConntrackCleaner(runner, NullLogger<ConntrackCleaner>.Instance), ports,
         new ProxyHealth(TimeProvider.System, TimeSpan.FromMinutes(1)), metrics, TimeProvider.System, NullLogger<Proxier>.Instance);
 
     [RootFact]
@@ -86,6 +87,20 @@ public sealed class IpTablesIntegrationTests : IAsyncLifetime
         nat.Should().NotContain(ChainNames.ServicePort(gone.Name), "the removed service's chains were deleted");
         nat.Should().NotContain("10.244.1.3");
         CountLines(nat, "-A PREROUTING ").Should().Be(1, "jump rules are inserted once, however often we sync");
+        nat.Should().Contain("-j DNAT --to-destination 10.244.1.1:80", "a partial sync keeps the unchanged service's chains");
+
+        current = [web with { Endpoints = [Ready("10.244.1.1")] }];
+        await proxier.SyncAsync(CancellationToken.None);
+        nat = await iptables.SaveAsync("nat", CancellationToken.None);
+        nat.Should().NotContain("10.244.1.2", "the removed endpoint's chain was deleted by the partial sync");
+        nat.Should().Contain("-j DNAT --to-destination 10.244.1.1:80");
+        using (var text = new MemoryStream())
+        {
+            await registry.CollectAndExportAsTextAsync(text);
+            var metrics = System.Text.Encoding.UTF8.GetString(text.ToArray());
+            metrics.Should().Contain("kubeproxy_sync_full_proxy_rules_duration_seconds_count 1");
+            metrics.Should().Contain("kubeproxy_sync_partial_proxy_rules_duration_seconds_count 3");
+        }
 
         await RuleCleanup.RunAsync(iptables, CancellationToken.None);
         var all = await iptables.SaveAsync("nat", CancellationToken.None) + await iptables.SaveAsync("filter", CancellationToken.None);

@@ -2,9 +2,11 @@ using System.Net;
 using k8s;
 using k8s.Models;
 using K8sSharp.Client.Informers;
+using K8sSharp.Proxy.Conntrack;
 using K8sSharp.Proxy.Dns;
 using K8sSharp.Proxy.Health;
 using K8sSharp.Proxy.IpTables;
+using K8sSharp.Proxy.LoadBalancer;
 using K8sSharp.Proxy.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,10 +45,18 @@ internal sealed partial class ProxyService(
         var slices = informers.GetOrAdd(() => ListWatchers.For<V1EndpointSlice>(client));
         var nodes = informers.GetOrAdd(() => ListWatchers.For<V1Node>(client, new ListScope(FieldSelector: "metadata.name=" + options.HostnameOverride)));
 
-        var config = new ProxierConfig(options.HostnameOverride, options.ClusterCidr, options.ServiceCidr);
-        var proxier = new Proxier(config, new IpTablesClient(new CommandRunner()),
+        var config = new ProxierConfig(options.HostnameOverride, options.ClusterCidr, options.ServiceCidr) { FullSyncPeriod = options.SyncPeriod };
+        var commands = new CommandRunner();
+        var proxier = new Proxier(config, new IpTablesClient(commands), new ConntrackCleaner(commands, loggers.CreateLogger<ConntrackCleaner>()),
             () => ServiceModel.Build(services.Lister.List(), slices.Lister.List()), health, metrics, time, loggers.CreateLogger<Proxier>());
-        var runner = new SyncRunner(proxier.SyncAsync, options.MinSyncPeriod, options.SyncPeriod, time, loggers.CreateLogger<SyncRunner>());
+        var loadBalancers = new LoadBalancerStatusUpdater(client, services.Lister,
+            () => ServiceLoadBalancer.NodeIps(nodes.Lister.Get(null, options.HostnameOverride)), loggers.CreateLogger<LoadBalancerStatusUpdater>());
+        async Task SyncAsync(CancellationToken cancellationToken)
+        {
+            await proxier.SyncAsync(cancellationToken);
+            await loadBalancers.UpdateAsync(cancellationToken);
+        }
+        var runner = new SyncRunner(SyncAsync, options.MinSyncPeriod, options.SyncPeriod, time, loggers.CreateLogger<SyncRunner>());
         health.QueuedUpdate();
         Subscribe(services, runner);
         Subscribe(slices, runner);

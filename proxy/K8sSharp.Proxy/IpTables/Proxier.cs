@@ -1,3 +1,4 @@
+using K8sSharp.Proxy.Conntrack;
 using K8sSharp.Proxy.Health;
 using K8sSharp.Proxy.Model;
 using Microsoft.Extensions.Logging;
@@ -5,36 +6,73 @@ using Microsoft.Extensions.Logging;
 namespace K8sSharp.Proxy.IpTables;
 
 /// <summary>
-/// One sync, level-triggered: read the current services from the informers' caches, generate the complete ruleset,
-/// apply it with one iptables-restore (atomic per table), then make sure the jump rules into our chains are in place.
-/// Chains of ours that the kernel holds but the new ruleset does not write are deleted in the same restore.
+/// One sync, level-triggered, as upstream's syncProxyRules: read the current services from the informers' caches,
+/// generate the complete ruleset, apply it with one iptables-restore (atomic per table), then delete the UDP conntrack
+/// entries the change made stale.
+/// <para>A full sync (the first one, the first after a failure, and one every <see cref="ProxierConfig.FullSyncPeriod"/>)
+/// writes every chain, deletes every chain of ours the kernel holds but the ruleset does not write (one iptables-save),
+/// and makes sure the jump rules into our chains are in place. Any other sync is partial: it rewrites only the
+/// per-service chains whose rules changed since the last successful sync, deletes the ones that sync wrote and this
+/// one does not, and runs no other iptables command.</para>
 /// </summary>
 internal sealed partial class Proxier(
     ProxierConfig config,
     IpTablesClient iptables,
+    ConntrackCleaner conntrack,
     Func<IReadOnlyList<ProxiedServicePort>> currentPorts,
     ProxyHealth health,
     ProxyMetrics metrics,
     TimeProvider time,
     ILogger<Proxier> logger)
 {
+    /// <summary>The per-service chains the kernel holds since the last successful sync; null = the next sync is full.</summary>
+    private Dictionary<string, string>? written;
+
+    private IReadOnlyList<ProxiedServicePort> lastPorts = [];
+
+    private long lastFullSync;
+
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        var full = written is null || time.GetElapsedTime(lastFullSync) >= config.FullSyncPeriod;
         var ports = currentPorts();
-        var existing = await iptables.ListChainsAsync("nat", cancellationToken);
+        var existing = full ? await iptables.ListChainsAsync("nat", cancellationToken) : [.. written!.Keys];
         var rules = RuleSetWriter.Write(config, ports, existing);
-        await iptables.RestoreAsync(rules.Text, cancellationToken);
+        try
+        {
+            await iptables.RestoreAsync(rules.Render(full ? null : rules.UnchangedSince(written!)), cancellationToken);
+            if (full)
+            {
+                await EnsureJumpsAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            written = null;
+            throw;
+        }
+        written = rules.ServiceChains();
+        if (full)
+        {
+            lastFullSync = started;
+        }
+        await conntrack.CleanAsync(ConntrackCleanup.Decide(lastPorts, ports, config.NodeName), cancellationToken);
+        lastPorts = ports;
+        var elapsed = time.GetElapsedTime(started);
+        metrics.Synced(full, elapsed, time.GetUtcNow(), rules.Filter.RuleCount, rules.Nat.RuleCount);
+        health.Updated();
+        LogSynced(logger, full ? "full" : "partial", ports.Count, rules.Filter.RuleCount, rules.Nat.RuleCount, elapsed.TotalMilliseconds);
+    }
+
+    private async Task EnsureJumpsAsync(CancellationToken cancellationToken)
+    {
         foreach (var jump in JumpRule.All)
         {
             await iptables.EnsureJumpAsync(jump, cancellationToken);
         }
-        var elapsed = time.GetElapsedTime(started);
-        metrics.Synced(elapsed, time.GetUtcNow(), rules.Filter.RuleCount, rules.Nat.RuleCount);
-        health.Updated();
-        LogSynced(logger, ports.Count, rules.Filter.RuleCount, rules.Nat.RuleCount, elapsed.TotalMilliseconds);
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Debug, Message = "synced {Ports} service ports: {FilterRules} filter and {NatRules} nat rules in {Milliseconds:F1} ms")]
-    private static partial void LogSynced(ILogger logger, int ports, int filterRules, int natRules, double milliseconds);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Debug, Message = "{Kind} sync of {Ports} service ports: {FilterRules} filter and {NatRules} nat rules in {Milliseconds:F1} ms")]
+    private static partial void LogSynced(ILogger logger, string kind, int ports, int filterRules, int natRules, double milliseconds);
 }

@@ -3,6 +3,9 @@ namespace K8sSharp.Proxy.IpTables;
 /// <summary>
 /// What the rules depend on besides the services: this node's name (for traffic policy Local), the pod CIDR (traffic
 /// from outside it to a cluster IP is masqueraded) and the service CIDR (unallocated service IPs are rejected so that
-/// no such packet leaves the machine).
+/// no such packet leaves the machine). <see cref="FullSyncPeriod"/> is --sync-period: how often a sync is a full one.
 /// </summary>
-internal sealed record ProxierConfig(string NodeName, string ClusterCidr, string ServiceCidr);
+internal sealed record ProxierConfig(string NodeName, string ClusterCidr, string ServiceCidr)
+{
+    public TimeSpan FullSyncPeriod { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -6,17 +6,21 @@ namespace K8sSharp.Proxy.IpTables;
 /// One table of iptables-restore input: the chain declarations (<c>:NAME - [0:0]</c>, which with --noflush creates the
 /// chain or flushes it), the rules, and the chains to delete. Rendered declarations first, so that every rule may jump
 /// to any declared chain, and deletions last, after the rules that referenced them were flushed away.
+/// A partial render leaves out chains the kernel already holds with the same rules (neither declared nor written, so
+/// --noflush keeps them as they are), which is what makes a sync after one endpoint change cheap.
 /// </summary>
 internal sealed class RestoreTable(string name)
 {
     private readonly List<string> chains = [];
     private readonly HashSet<string> declared = new(StringComparer.Ordinal);
-    private readonly List<string> rules = [];
+    private readonly List<(string Chain, string Line)> rules = [];
     private readonly List<string> deleted = [];
 
     public string Name { get; } = name;
 
     public IReadOnlyCollection<string> DeclaredChains => declared;
+
+    public IReadOnlyList<string> DeletedChains => deleted;
 
     public int RuleCount => rules.Count;
 
@@ -30,7 +34,7 @@ internal sealed class RestoreTable(string name)
     }
 
     /// <summary>Appends <c>-A chain args…</c>.</summary>
-    public void Rule(string chain, params string[] args) => rules.Add("-A " + chain + " " + string.Join(' ', args));
+    public void Rule(string chain, params string[] args) => rules.Add((chain, "-A " + chain + " " + string.Join(' ', args)));
 
     /// <summary>Flushes and deletes a chain this sync no longer uses.</summary>
     public void Delete(string chain)
@@ -42,17 +46,35 @@ internal sealed class RestoreTable(string name)
         }
     }
 
-    public void WriteTo(StringBuilder output)
+    /// <summary>The rules of every declared chain that <paramref name="include"/> accepts, one text per chain (empty for
+    /// a chain without rules): what a later sync compares to find the chains it need not rewrite.</summary>
+    public Dictionary<string, string> ChainContents(Func<string, bool> include)
+    {
+        ArgumentNullException.ThrowIfNull(include);
+        var contents = declared.Where(include).ToDictionary(c => c, _ => new StringBuilder(), StringComparer.Ordinal);
+        foreach (var (chain, line) in rules)
+        {
+            if (contents.TryGetValue(chain, out var text))
+            {
+                text.Append(line).Append('\n');
+            }
+        }
+        return contents.ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Renders the table; chains in <paramref name="unchanged"/> are left out entirely.</summary>
+    public void WriteTo(StringBuilder output, IReadOnlySet<string>? unchanged = null)
     {
         ArgumentNullException.ThrowIfNull(output);
+        unchanged ??= new HashSet<string>();
         output.Append('*').Append(Name).Append('\n');
-        foreach (var chain in chains)
+        foreach (var chain in chains.Where(c => !unchanged.Contains(c)))
         {
             output.Append(':').Append(chain).Append(" - [0:0]\n");
         }
-        foreach (var rule in rules)
+        foreach (var (_, line) in rules.Where(r => !unchanged.Contains(r.Chain)))
         {
-            output.Append(rule).Append('\n');
+            output.Append(line).Append('\n');
         }
         foreach (var chain in deleted)
         {

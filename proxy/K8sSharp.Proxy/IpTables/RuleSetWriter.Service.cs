@@ -83,14 +83,16 @@ internal static partial class RuleSetWriter
         filter.Rule(ChainNames.Services, Comment(comment), plan.Match, destination, "-j", target);
     }
 
+    /// <summary>External IPs and load-balancer ingress IPs (ipMode VIP) go through KUBE-EXT, as upstream.</summary>
     private static void WriteExternalIpCaptures(RestoreTable filter, RestoreTable nat, PortPlan plan)
     {
-        foreach (var ip in plan.Port.ExternalIps)
+        var frontends = plan.Port.ExternalIps.Select(ip => (ip, "external IP")).Concat(plan.Port.LoadBalancerIps.Select(ip => (ip, "loadbalancer IP")));
+        foreach (var (ip, kind) in frontends)
         {
             var destination = $"-d {ip} --dport {Number(plan.Port.Port)}";
             if (plan.HasEndpoints)
             {
-                nat.Rule(ChainNames.Services, Comment(plan.Label + " external IP"), plan.Match, destination, "-j", plan.ExternalChain);
+                nat.Rule(ChainNames.Services, Comment(plan.Label + " " + kind), plan.Match, destination, "-j", plan.ExternalChain);
             }
             if (!plan.HasExternalEndpoints)
             {

@@ -19,6 +19,10 @@ internal sealed record ProxiedServicePort
 
     public IReadOnlyList<string> ExternalIps { get; init; } = [];
 
+    /// <summary>status.loadBalancer.ingress IPs with ipMode VIP (or unset): traffic to them is captured like external
+    /// IPs. With ipMode Proxy the load balancer delivers to the node itself, so nothing is captured.</summary>
+    public IReadOnlyList<string> LoadBalancerIps { get; init; } = [];
+
     public int? AffinitySeconds { get; init; }
 
     public bool InternalPolicyLocal { get; init; }
@@ -28,8 +32,8 @@ internal sealed record ProxiedServicePort
 
     public IReadOnlyList<ServiceEndpoint> Endpoints { get; init; } = [];
 
-    /// <summary>Reachable from outside the cluster: a node port or an external IP.</summary>
-    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0;
+    /// <summary>Reachable from outside the cluster: a node port, an external IP or a load-balancer IP.</summary>
+    public bool ExternallyAccessible => NodePort != 0 || ExternalIps.Count > 0 || LoadBalancerIps.Count > 0;
 
     public bool ExternalPolicyLocal => ExternallyAccessible && ExternalTrafficLocal;
 

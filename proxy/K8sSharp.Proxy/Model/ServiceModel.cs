@@ -39,6 +39,14 @@ internal static class ServiceModel
         && spec.ClusterIP != "None"
         && !spec.ClusterIP.Contains(':', StringComparison.Ordinal);
 
+    /// <summary>The IPv4 ingress IPs of a load balancer whose ipMode is VIP (the default when unset).</summary>
+    private static List<string> LoadBalancerIps(V1Service service) =>
+        [.. (service.Status?.LoadBalancer?.Ingress ?? [])
+            .Where(i => i.IpMode is null or "VIP" && !string.IsNullOrEmpty(i.Ip) && IsIpv4(i.Ip))
+            .Select(i => i.Ip)];
+
+    private static bool IsIpv4(string ip) => !ip.Contains(':', StringComparison.Ordinal);
+
     public static string Protocol(string? protocol) => (protocol ?? "TCP").ToLowerInvariant();
 
     private static ProxiedServicePort ToPort(V1Service service, V1ServicePort port, ServicePortName name, List<ServiceEndpoint> endpoints)
@@ -50,7 +58,8 @@ internal static class ServiceModel
             ClusterIp = spec.ClusterIP,
             Port = port.Port,
             NodePort = spec.Type is "NodePort" or "LoadBalancer" ? port.NodePort ?? 0 : 0,
-            ExternalIps = [.. (spec.ExternalIPs ?? []).Where(ip => !ip.Contains(':', StringComparison.Ordinal))],
+            ExternalIps = [.. (spec.ExternalIPs ?? []).Where(IsIpv4)],
+            LoadBalancerIps = spec.Type == "LoadBalancer" ? LoadBalancerIps(service) : [],
             AffinitySeconds = spec.SessionAffinity == "ClientIP"
                 ? spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds ?? DefaultAffinitySeconds
                 : null,
