@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace K8sSharp.Bench;
 
-/// <summary>Command line: --etcd URL --api URL --data-dir DIR [--apiserver-pid N] [--apiserver-dll PATH] [--scheduler-dll PATH] [--cold-port N]
+/// <summary>Command line: --etcd URL --api URL --data-dir DIR [--apiserver-pid N] [--apiserver-dll PATH] [--scheduler-dll PATH] [--cold-port N] [--node NAME]
 /// [--reps 3] [--scale 1.0] [--list-size 10000] [--watchers N] [--changes N] [--budget SECONDS per side per repetition] [--results DIR] [--only a,b].</summary>
 internal sealed record BenchOptions(
     string EtcdUrl, string ApiUrl, string DataDir, int? ApiServerPid, string? ApiServerDll, string? SchedulerDll, int ColdPort,
-    int Reps, double Scale, int ListSize, int Watchers, int Changes, double BudgetSeconds, string ResultsDir, HashSet<string>? Only)
+    int Reps, double Scale, int ListSize, int Watchers, int Changes, double BudgetSeconds, string ResultsDir, HashSet<string>? Only,
+    string? Node)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -32,6 +33,7 @@ internal sealed record BenchOptions(
             Int("changes", 200),
             double.Parse(Get("budget", "12"), CultureInfo.InvariantCulture),
             Get("results", "bench/results"),
-            v.TryGetValue("only", out var only) ? [.. only.Split(',')] : null);
+            v.TryGetValue("only", out var only) ? [.. only.Split(',')] : null,
+            v.GetValueOrDefault("node"));
     }
 }

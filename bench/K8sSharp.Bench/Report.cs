@@ -17,6 +17,8 @@ internal sealed record Goal(string Text, Func<double, double, bool> Check)
     public static Goal PlusMs(double ms) => new($"<= base + {ms.ToString(CultureInfo.InvariantCulture)} ms", (b, o) => o <= b + ms);
 
     /// <summary>ours ≤ an absolute value in the row's unit.</summary>
+    public static Goal PlusSeconds(double seconds) => new($"<= base + {seconds.ToString(CultureInfo.InvariantCulture)} s", (b, o) => o <= b + seconds);
+
     public static Goal Absolute(double max, string unit) => new($"<= {max.ToString(CultureInfo.InvariantCulture)} {unit}", (_, o) => o <= max);
 
     /// <summary>ours ≥ an absolute value in the row's unit (a throughput target).</summary>

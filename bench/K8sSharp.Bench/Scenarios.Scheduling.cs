@@ -108,7 +108,7 @@ internal sealed partial class Scenarios
         var resourceVersion = (string?)JsonNode.Parse(await cluster.Api.GetStringAsync(new Uri($"/api/v1/namespaces/{ns}/pods?limit=1", UriKind.Relative)))?["metadata"]?["resourceVersion"];
         using var watchStop = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         var clock = Stopwatch.StartNew();
-        var bound = WatchBindingsAsync(ns, resourceVersion!, pods, clock, watchStop.Token);
+        var bound = WatchPodsAsync(ns, resourceVersion!, pods, p => (string?)p["spec"]?["nodeName"] is { Length: > 0 }, clock, watchStop.Token);
         using var process = StartScheduler(schedulerName);
         try
         {
@@ -125,8 +125,11 @@ internal sealed partial class Scenarios
         }
     }
 
-    /// <summary>Seconds since <paramref name="clock"/> started at which each pod was first seen bound, sorted; ends when all are.</summary>
-    private async Task<List<double>> WatchBindingsAsync(string ns, string resourceVersion, int pods, Stopwatch clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seconds since <paramref name="clock"/> started at which each pod of the namespace was first seen in a state
+    /// <paramref name="reached"/> accepts, sorted; ends when all <paramref name="pods"/> have been, or at cancellation.
+    /// </summary>
+    private async Task<List<double>> WatchPodsAsync(string ns, string resourceVersion, int pods, Func<JsonNode, bool> reached, Stopwatch clock, CancellationToken cancellationToken)
     {
         var seen = new Dictionary<string, double>(StringComparer.Ordinal);
         var path = $"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={resourceVersion}&timeoutSeconds=170";
@@ -137,7 +140,7 @@ internal sealed partial class Scenarios
             while (seen.Count < pods && await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 var pod = JsonNode.Parse(line)?["object"];
-                if ((string?)pod?["spec"]?["nodeName"] is { Length: > 0 } && (string?)pod["metadata"]?["name"] is { } name)
+                if (pod is not null && reached(pod) && (string?)pod["metadata"]?["name"] is { } name)
                 {
                     seen.TryAdd(name, clock.Elapsed.TotalSeconds);
                 }

@@ -38,22 +38,31 @@ internal sealed class Profile
 
     public IReadOnlyList<IScorePlugin> Scorers { get; }
 
-    /// <summary>The nodes that pass every filter, or the diagnosis of why none does.</summary>
-    public FilterResult FindFeasible(CycleState state, IReadOnlyList<NodeInfo> nodes)
+    /// <summary>
+    /// The nodes that pass every filter, or the diagnosis of why none does. Filtering starts at
+    /// <paramref name="startIndex"/> (wrapping around) and stops once <paramref name="enough"/> nodes are feasible
+    /// (upstream's percentageOfNodesToScore); <see cref="FilterResult.Processed"/> says how many nodes were looked at,
+    /// so the caller can start the next attempt after them and every node gets its turn.
+    /// </summary>
+    public FilterResult FindFeasible(CycleState state, IReadOnlyList<NodeInfo> nodes, int startIndex = 0, int enough = int.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
         var pod = state.Pod.Pod;
         foreach (var plugin in PreFilters)
         {
             var status = plugin.PreFilter(state, pod);
             if (!status.IsSuccess)
             {
-                return new FilterResult([], new Dictionary<string, Status>(StringComparer.Ordinal), status with { Plugin = plugin.Name });
+                return new FilterResult([], new Dictionary<string, Status>(StringComparer.Ordinal), status with { Plugin = plugin.Name }, nodes.Count);
             }
         }
-        var feasible = new List<NodeInfo>(nodes.Count);
+        var feasible = new List<NodeInfo>(Math.Min(nodes.Count, enough));
         var rejected = new Dictionary<string, Status>(StringComparer.Ordinal);
-        foreach (var node in nodes)
+        var processed = 0;
+        while (processed < nodes.Count && feasible.Count < enough)
         {
+            var node = nodes[(startIndex + processed) % nodes.Count];
+            processed++;
             var status = RunFilters(state, node);
             if (status.IsSuccess)
             {
@@ -64,7 +73,7 @@ internal sealed class Profile
                 rejected[node.Name] = status;
             }
         }
-        return new FilterResult(feasible, rejected, null);
+        return new FilterResult(feasible, rejected, null, processed);
     }
 
     /// <summary>The filters on one node, stopping at the first failure (also preemption's what-if check).</summary>
@@ -106,6 +115,31 @@ internal sealed class Profile
 
 /// <summary>
 /// What filtering found: the feasible nodes, each rejected node's first failing status, and a PreFilter rejection
-/// (which applies to every node) when there was one.
+/// (which applies to every node) when there was one, and how many nodes were filtered.
 /// </summary>
-internal sealed record FilterResult(IReadOnlyList<NodeInfo> Feasible, IReadOnlyDictionary<string, Status> Rejected, Status? PreFilterRejection);
+internal sealed record FilterResult(IReadOnlyList<NodeInfo> Feasible, IReadOnlyDictionary<string, Status> Rejected, Status? PreFilterRejection, int Processed);
+
+/// <summary>
+/// How many feasible nodes are enough to stop filtering (upstream's numFeasibleNodesToFind with the adaptive
+/// percentageOfNodesToScore): every node below 100 nodes; else (50 − nodes/125)% of them, at least 5% and at least 100.
+/// </summary>
+internal static class NodesToScore
+{
+    public const int MinFeasibleNodes = 100;
+    public const int MinPercentage = 5;
+
+    /// <param name="allNodes">Nodes in the cache.</param>
+    /// <param name="percentage">The configured percentageOfNodesToScore; 0 means adaptive.</param>
+    public static int FeasibleToFind(int allNodes, int percentage = 0)
+    {
+        if (allNodes < MinFeasibleNodes)
+        {
+            return allNodes;
+        }
+        if (percentage <= 0)
+        {
+            percentage = Math.Max(MinPercentage, 50 - (allNodes / 125));
+        }
+        return Math.Max(MinFeasibleNodes, allNodes * Math.Min(percentage, 100) / 100);
+    }
+}

@@ -28,6 +28,9 @@ internal sealed partial class Scheduler : IDisposable
     private readonly Random random;
     private readonly ConcurrentDictionary<Task, bool> inFlight = new();
 
+    /// <summary>Where the next attempt starts filtering, so a partial search does not always favour the first nodes.</summary>
+    private int nextStartNode;
+
     public Scheduler(SchedulerCache cache, SchedulingQueue queue, Profile profile, ISchedulerApi api, SchedulerMetrics metrics,
         TimeProvider time, ILogger logger, Random? random = null)
     {
@@ -108,7 +111,8 @@ internal sealed partial class Scheduler : IDisposable
             return new Decision(null, null, FitError.NoNodesAvailable, null, []);
         }
         var state = new CycleState(new PodInfo(pod), nodes, cache.NominatedSnapshot());
-        var result = profile.FindFeasible(state, nodes);
+        var result = profile.FindFeasible(state, nodes, nextStartNode % nodes.Count, NodesToScore.FeasibleToFind(nodes.Count));
+        nextStartNode = (nextStartNode + result.Processed) % nodes.Count;
         if (result.Feasible.Count == 0)
         {
             var fit = new FitError(nodes.Count, result.Rejected, result.PreFilterRejection);
