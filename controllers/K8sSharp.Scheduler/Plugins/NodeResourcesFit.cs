@@ -13,6 +13,9 @@ internal sealed class NodeResourcesFit : IFilterPlugin, IScorePlugin
 {
     public const string TooManyPods = "Too many pods";
 
+    /// <summary>The resources LeastAllocated weighs, equally.</summary>
+    private static readonly string[] ScoredResources = [ResourceSet.CpuName, ResourceSet.MemoryName];
+
     public string Name => "NodeResourcesFit";
 
     public int Weight => 1;
@@ -65,7 +68,7 @@ internal sealed class NodeResourcesFit : IFilterPlugin, IScorePlugin
     {
         long total = 0;
         var weights = 0;
-        foreach (var name in new[] { ResourceSet.CpuName, ResourceSet.MemoryName })
+        foreach (var name in ScoredResources)
         {
             var allocatable = node.Allocatable.Get(name);
             if (allocatable == 0)

@@ -10,13 +10,20 @@ namespace K8sSharp.Scheduler.Plugins;
 /// </summary>
 internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
 {
+    /// <summary>The effects Filter enforces (one array for every call: this runs per pod and node).</summary>
+    private static readonly string[] FilteredEffects = [Taints.NoSchedule, Taints.NoExecute];
+
     public string Name => "TaintToleration";
 
     public int Weight => 3;
 
     public Status Filter(CycleState state, V1Pod pod, NodeInfo node)
     {
-        var taint = Tolerations.FirstUntolerated(node.Node.Spec?.Taints, pod.Spec?.Tolerations, Taints.NoSchedule, Taints.NoExecute);
+        if (node.Node.Spec?.Taints is not { Count: > 0 } taints)
+        {
+            return Status.Success;
+        }
+        var taint = Tolerations.FirstUntolerated(taints, pod.Spec?.Tolerations, FilteredEffects);
         return taint is null
             ? Status.Success
             : Status.Unresolvable(Name, $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
