@@ -34,11 +34,7 @@ internal sealed class ClaimProtectionController : QueuedController
         var podInformer = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client));
         claims = claimInformer.Lister;
         pods = podInformer.Lister;
-        claimInformer.AddEventHandler(new ResourceEventHandler<V1PersistentVolumeClaim>
-        {
-            OnAdd = c => Queue.Add(ObjectKeys.For(c)),
-            OnUpdate = (_, c) => Queue.Add(ObjectKeys.For(c)),
-        });
+        EnqueueOnEveryChange(claimInformer);
         podInformer.AddEventHandler(new ResourceEventHandler<V1Pod>
         {
             OnUpdate = (_, p) => EnqueueClaimsOf(p),
@@ -104,11 +100,7 @@ internal sealed class VolumeProtectionController : QueuedController
         ArgumentNullException.ThrowIfNull(informers);
         var informer = informers.GetOrAdd(() => ListWatchers.For<V1PersistentVolume>(client));
         volumes = informer.Lister;
-        informer.AddEventHandler(new ResourceEventHandler<V1PersistentVolume>
-        {
-            OnAdd = v => Queue.Add(v.Metadata.Name),
-            OnUpdate = (_, v) => Queue.Add(v.Metadata.Name),
-        });
+        EnqueueOnEveryChange(informer);
     }
 
     public override Task ReconcileAsync(string key, CancellationToken cancellationToken)
