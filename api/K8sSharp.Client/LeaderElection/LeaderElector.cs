@@ -143,9 +143,13 @@ public sealed partial class LeaderElector
         {
             return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogAttemptFailed(logger, config.Identity, e);
+            return false; // stopping: the callers' loops end on the cancelled token, so RunAsync returns rather than throws
+        }
+        catch (Exception e)
+        {
+            LogAttemptFailed(logger, config.Identity, e); // including a request that timed out: try again next period
             return false;
         }
     }
