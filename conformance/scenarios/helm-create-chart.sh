@@ -9,7 +9,7 @@
 # Last, a release that runs: the chart with a local web image (k8ssharp/web, busybox httpd on port 80,
 # built by hack/images/build.sh, since nginx cannot be pulled here) installed with --wait (helm's
 # watcher waits for the Deployment to be available: probes, endpoints), then `helm test`, whose
-# test-connection pod (plain `busybox`) wgets the Service by name.
+# test-connection pod (its image pinned to the local busybox:1.36) wgets the Service by name.
 # shellcheck source=conformance/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 require_ns
@@ -141,6 +141,11 @@ expect_output "no helm release Secrets are left in the namespace" '^No resources
   kubectl -n "$NS" get secrets -l owner=helm
 
 # --- a release that runs: --wait and helm test -------------------------------------------------
+# The chart's test pod names plain `busybox`, which defaults to imagePullPolicy Always, and nothing can be pulled
+# here: point it at the local busybox:1.36 (IfNotPresent) instead.
+expect_success "point the chart's test-connection pod at a local image tag" \
+  sed -i -E 's/^( *image: *)"?busybox"?$/\1busybox:1.36/' demo/templates/tests/test-connection.yaml
+expect_output "the test pod now runs busybox:1.36" 'image: busybox:1\.36$' cat demo/templates/tests/test-connection.yaml
 K8SS_STEP_TIMEOUT=180 expect_output "helm install --wait with a runnable web image" 'STATUS: deployed' \
   helm install demo-live ./demo -n "$NS" --set image.repository=k8ssharp/web --set image.tag=1.0 --wait --timeout 180s
 expect_output "--wait returned with the Deployment available" '^1$' \

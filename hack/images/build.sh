@@ -3,7 +3,6 @@
 #   registry.k8s.io/pause:3.10  the pod sandbox: a static pause binary (pause.c), nothing else
 #   busybox:1.35                Debian's busybox-static with every applet linked (sh, httpd, nc, nslookup, wget, ...)
 #   busybox:1.36, busybox:1.37  the same image under other tags, for scenarios that roll a workload to a new image
-#   busybox:latest              the same again, for charts that name plain `busybox` (helm create's test pod)
 #   k8ssharp/web:1.0            busybox's httpd serving an index page on port 80, for charts that expect a web
 #                               server image (helm create's chart, with --set image.repository=k8ssharp/web)
 # Idempotent: an image that already exists is left alone unless --force is given.
@@ -41,7 +40,7 @@ if ! have busybox:1.35; then
   import_rootfs busybox:1.35 "$root" '["sh"]'
 fi
 
-for alias in busybox:1.36 busybox:1.37 busybox:latest; do
+for alias in busybox:1.36 busybox:1.37; do
   docker image inspect "$alias" >/dev/null 2>&1 || docker tag busybox:1.35 "$alias"
 done
 
