@@ -34,7 +34,7 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
         { Group: "", Name: "pods" } => new ChainedStoreHooks(new ServiceAccountAdmission(this), new PodPriorityAdmission(this)),
         { Group: "", Name: "persistentvolumeclaims" } => new StorageAdmission(this, claims: true),
         { Group: "", Name: "persistentvolumes" } => new StorageAdmission(this, claims: false),
-        _ when authorizer is not null && RbacEscalationAdmission.Handles(resource) => new RbacEscalationAdmission(resource, authorizer),
+        _ when authorizer is not null && RbacEscalationAdmission.Handles(resource) => new RbacEscalationAdmission(resource, authorizer, this),
         _ => null,
     };
 

@@ -12,7 +12,7 @@ namespace K8sSharp.ApiServer.Security.Authorization;
 /// unless it may <c>bind</c> that role. <c>system:masters</c> and the server's own writes are exempt. An update that
 /// changes nothing but the garbage collector's fields (owner references, finalizers) is never checked.
 /// </summary>
-internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAuthorizer> authorizer) : IStoreHooks
+internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAuthorizer> authorizer, StoreRegistry registry) : IStoreHooks
 {
     private const string Group = "rbac.authorization.k8s.io";
     private static readonly Func<bool, Task> Nothing = _ => Task.CompletedTask;
@@ -22,24 +22,24 @@ internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAut
 
     private bool IsBinding => resource.Name.EndsWith("bindings", StringComparison.Ordinal);
 
-    public Task<Func<bool, Task>> BeginCreateAsync(JsonObject obj, bool dryRun, CancellationToken ct)
+    public async Task<Func<bool, Task>> BeginCreateAsync(JsonObject obj, bool dryRun, CancellationToken ct)
     {
-        Check(obj);
-        return Task.FromResult(Nothing);
+        await CheckAsync(obj, ct);
+        return Nothing;
     }
 
-    public Task<Func<bool, Task>> BeginUpdateAsync(JsonObject updated, JsonObject old, bool dryRun, CancellationToken ct)
+    public async Task<Func<bool, Task>> BeginUpdateAsync(JsonObject updated, JsonObject old, bool dryRun, CancellationToken ct)
     {
         if (!OnlyGarbageCollectorFieldsChanged(updated, old))
         {
-            Check(updated);
+            await CheckAsync(updated, ct);
         }
-        return Task.FromResult(Nothing);
+        return Nothing;
     }
 
     public Task AfterDeleteAsync(JsonObject deleted, CancellationToken ct) => Task.CompletedTask;
 
-    private void Check(JsonObject obj)
+    private async Task CheckAsync(JsonObject obj, CancellationToken ct)
     {
         if (RequestUser.Current is not { } user || user.Groups.Contains(RbacAuthorizer.MastersGroup))
         {
@@ -48,7 +48,7 @@ internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAut
         var ns = obj.Namespace() ?? "";
         if (IsBinding)
         {
-            CheckBinding(obj, user, ns);
+            await CheckBindingAsync(obj, user, ns, ct);
         }
         else
         {
@@ -69,7 +69,7 @@ internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAut
         ConfirmNoEscalation(role, user, ns, [.. (role["rules"] as JsonArray ?? []).Select(PolicyRule.From)]);
     }
 
-    private void CheckBinding(JsonObject binding, UserInfo user, string ns)
+    private async Task CheckBindingAsync(JsonObject binding, UserInfo user, string ns, CancellationToken ct)
     {
         var kind = (string?)binding["roleRef"]?["kind"] ?? "";
         var name = (string?)binding["roleRef"]?["name"] ?? "";
@@ -79,8 +79,26 @@ internal sealed class RbacEscalationAdmission(ApiResource resource, Func<RbacAut
             return;
         }
         var policy = authorizer().Policy;
-        var rules = kind == "Role" ? policy.Roles.GetValueOrDefault((ns, name)) : policy.ClusterRoles.GetValueOrDefault(name);
+        var rules = (kind == "Role" ? policy.Roles.GetValueOrDefault((ns, name)) : policy.ClusterRoles.GetValueOrDefault(name))
+            ?? await StoredRulesAsync(roleResource, kind == "Role" ? ns : null, name, ct);
         ConfirmNoEscalation(binding, user, ns, rules ?? throw ApiException.NotFound(Group, roleResource, name));
+    }
+
+    /// <summary>
+    /// The rules of a role the policy cache has not seen yet (created a moment ago), read from storage as upstream's
+    /// registry-backed role getter does; null when the role does not exist.
+    /// </summary>
+    private async Task<IReadOnlyList<PolicyRule>?> StoredRulesAsync(string roleResource, string? ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            var role = await registry.For(registry.Catalog.Find(Group, "v1", roleResource)!).GetAsync(ns, name, ct);
+            return [.. (role["rules"] as JsonArray ?? []).Select(PolicyRule.From)];
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return null;
+        }
     }
 
     private void ConfirmNoEscalation(JsonObject obj, UserInfo user, string ns, IReadOnlyList<PolicyRule> rules)
