@@ -1,120 +1,270 @@
 #!/usr/bin/env bash
-# k8ssharp-proxy end to end: Service virtual IPs (iptables), NodePorts, ClientIP affinity, readiness, REJECT
-# for services without endpoints, and the cluster DNS at 10.96.0.10. No kubelet runs pods yet, so the
-# backends are stand-in "pods" (network namespaces running busybox httpd, conformance/support/standin-pods.sh)
-# behind Services whose selectors match nothing, with EndpointSlices written by hand. Needs root.
+# k8ssharp-proxy end to end with real pods: Service virtual IPs (iptables) from the host and from a pod, NodePorts,
+# readiness and selector changes, ClientIP affinity, REJECT for services without endpoints, LoadBalancer ingress and
+# its loadBalancerSourceRanges firewall, traffic policies Local (as far as one node shows them), and the cluster DNS
+# at 10.96.0.10 as pods see it. Needs root (the host's side of the checks goes through the node's iptables).
+#
+# What one node cannot show: an endpoint on another node. The traffic-policy checks use a selector-less Service whose
+# hand-written EndpointSlice puts a real pod "on another node" (nodeName elsewhere), which is exactly what the proxy
+# reads to decide locality.
 # shellcheck source=conformance/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-# shellcheck source=conformance/support/standin-pods.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../support/standin-pods.sh"
 require_ns
 
 if ((EUID != 0)); then
-  note "skip proxy-dns: needs root (network namespaces, iptables)"
+  note "skip proxy-dns: needs root (the host's traffic goes through the node's iptables)"
   exit 0
 fi
-if ! command -v busybox >/dev/null || ! command -v wget >/dev/null; then
-  note "skip proxy-dns: needs busybox (httpd, nslookup) and wget on the host"
+if ! command -v busybox >/dev/null; then
+  note "skip proxy-dns: needs busybox on the host (its wget tells a refused connection apart)"
   exit 0
 fi
 
 k=(kubectl -n "$NS")
-trap standin_cleanup EXIT
-trap 'exit 143' TERM INT
-standin_cleanup
-standin_setup 4 # 1-3 serve, 4 is the client
-for n in 1 2 3; do
-  mkdir -p "$WORK/www$n"
-  echo "backend-$n" >"$WORK/www$n/index.html"
-  standin_serve "$n" "$WORK/www$n"
-done
 
-# hits.sh NETNS|- URL COUNT: fetch URL COUNT times (inside NETNS, or from the host for -) and print the
-# distinct answers, sorted, on one line ("error" for a failed request).
-cat >"$WORK/hits.sh" <<'SH'
+
+# probe.sh WHERE URL [COUNT]: COUNT (1) HTTP GETs from the host (WHERE=-) or from inside pod WHERE, each under a 3 s
+# time-out; prints the distinct answers (the backend's hostname, or refused / timeout / error), sorted, on one line.
+cat >"$WORK/probe.sh" <<'SH'
 #!/usr/bin/env bash
-ns=$1 url=$2 count=$3
-run=()
-[[ $ns != - ]] && run=(ip netns exec "$ns")
-for ((i = 0; i < count; i++)); do "${run[@]}" wget -qO- -T 2 -t 1 "$url" || echo error; done | sort -u | tr '\n' ' '
+where=$1 url=$2 count=${3:-1}
+# Runs inside busybox (pods) and bash (host) alike: busybox's timeout kills with TERM (143), coreutils' exits 124.
+loop='for i in $(seq '"$count"'); do
+  out=$(timeout 3 wget -q -O- "'"$url"'" 2>&1); rc=$?
+  if [ $rc = 0 ]; then echo "$out"
+  elif [ $rc = 124 ] || [ $rc = 143 ]; then echo timeout
+  else case "$out" in *refused*) echo refused ;; *) echo error ;; esac
+  fi
+done'
+if [[ $where == - ]]; then
+  PATH=$(dirname "$0")/bin:$PATH sh -c "$loop" # busybox's wget: GNU wget -q does not say "refused"
+else
+  kubectl -n "$NS" exec "$where" -- sh -c "$loop"
+fi | sort -u | tr '\n' ' '
+echo
 SH
-chmod +x "$WORK/hits.sh"
-hits="$WORK/hits.sh"
+chmod +x "$WORK/probe.sh"
+mkdir -p "$WORK/bin"
+ln -sf "$(command -v busybox)" "$WORK/bin/wget"
+probe=$WORK/probe.sh
 
-endpoints() {
-  local ip
-  for n in 1 2 3; do
-    ip=$(standin_ip "$n")
-    printf -- '- addresses: ["%s"]\n  conditions: {ready: true}\n' "$ip"
-  done
-}
-service_and_slice() { # NAME EXTRA-SPEC-YAML
-  cat <<YAML
+cat >"$WORK/objects.yaml" <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: busybox:1.35
+        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 80 -h /www']
+        readinessProbe:
+          exec: {command: [test, -f, /tmp/ready]}
+          periodSeconds: 1
+          failureThreshold: 1
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: sh, image: busybox:1.35, command: [sleep, '3600']}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: sh, image: busybox:1.35, command: [sleep, '3600']}]
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: $1}
+metadata: {name: db}
 spec:
-  selector: {k8ss-px: matches-nothing}
-  ports: [{name: http, port: 80, targetPort: 8080}]
-$2
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: tcp, port: 5432}]
 ---
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: $1-standin
-  labels: {kubernetes.io/service-name: $1, endpointslice.kubernetes.io/managed-by: k8ss-conformance}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-$(endpoints)
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: sticky}
+spec:
+  selector: {app: web}
+  sessionAffinity: ClientIP
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-headless}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: empty}
+spec:
+  selector: {app: matches-nothing}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{name: http, port: 18080, targetPort: 80}]
 YAML
-}
-{
-  service_and_slice web "  type: NodePort"
-  service_and_slice sticky "  sessionAffinity: ClientIP"
-  printf -- '---\napiVersion: v1\nkind: Service\nmetadata: {name: empty}\nspec:\n  selector: {k8ss-px: matches-nothing}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n'
-} >"$WORK/objects.yaml"
 
-expect_success "create Services web (NodePort), sticky (ClientIP affinity), empty, and the stand-in EndpointSlices" \
+expect_success "create a Deployment of 3 httpd pods, a client pod, a StatefulSet and the Services" \
   "${k[@]}" apply -f "$WORK/objects.yaml"
+expect_success "the Deployment's 3 pods become ready" "${k[@]}" rollout status deployment/web --timeout=60s
+expect_success "the client pod becomes ready" "${k[@]}" wait --for=condition=Ready pod/client --timeout=30s
+
 web=$("${k[@]}" get service web -o 'jsonpath={.spec.clusterIP}')
 node_port=$("${k[@]}" get service web -o 'jsonpath={.spec.ports[0].nodePort}')
 sticky=$("${k[@]}" get service sticky -o 'jsonpath={.spec.clusterIP}')
 empty=$("${k[@]}" get service empty -o 'jsonpath={.spec.clusterIP}')
-node_ip=$(kubectl -n kube-system get endpointslice -l kubernetes.io/service-name=kube-dns -o 'jsonpath={.items[0].endpoints[0].addresses[0]}')
-note "web=$web nodePort=$node_port sticky=$sticky empty=$empty node=$node_ip"
+node_ip=$(kubectl get nodes -o 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}')
+mapfile -t pods < <("${k[@]}" get pods -l app=web -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' | sort)
+all="^${pods[0]} ${pods[1]} ${pods[2]} \$"
+note "web=$web nodePort=$node_port sticky=$sticky empty=$empty node=$node_ip pods=${pods[*]}"
 
-all='^backend-1 backend-2 backend-3 $'
-expect_eventually "host -> ClusterIP $web:80 reaches all 3 backends" "$all" "$hits" - "http://$web/" 30
-expect_output "namespace -> ClusterIP $web:80 reaches all 3 backends" "$all" "$hits" k8ss-px-4 "http://$web/" 30
-expect_output "a backend reaches itself through the ClusterIP (hairpin masquerade)" "^backend-1 backend-2 backend-3 $" \
-  "$hits" k8ss-px-1 "http://$web/" 30
-expect_output "host -> NodePort $node_ip:$node_port reaches all 3 backends" "$all" "$hits" - "http://$node_ip:$node_port/" 30
-expect_output "host -> NodePort 127.0.0.1:$node_port reaches all 3 backends (route_localnet)" "$all" "$hits" - "http://127.0.0.1:$node_port/" 30
-expect_output "namespace -> NodePort $node_ip:$node_port reaches all 3 backends" "$all" "$hits" k8ss-px-4 "http://$node_ip:$node_port/" 30
+expect_eventually "host -> ClusterIP $web:80 reaches all 3 pods" "$all" "$probe" - "http://$web/" 30
+expect_output "pod -> ClusterIP $web:80 reaches all 3 pods" "$all" "$probe" client "http://$web/" 30
+expect_output "a backend reaches itself and the others through the ClusterIP (hairpin)" "$all" "$probe" "${pods[0]}" "http://$web/" 30
+expect_output "host -> NodePort $node_ip:$node_port reaches all 3 pods" "$all" "$probe" - "http://$node_ip:$node_port/" 30
+expect_output "host -> NodePort 127.0.0.1:$node_port reaches all 3 pods (route_localnet)" "$all" "$probe" - "http://127.0.0.1:$node_port/" 30
+expect_output "pod -> NodePort $node_ip:$node_port reaches all 3 pods" "$all" "$probe" client "http://$node_ip:$node_port/" 30
 
-expect_output "ClientIP affinity: a namespace always reaches the same backend" '^backend-[123] $' "$hits" k8ss-px-4 "http://$sticky/" 15
-expect_output "ClientIP affinity: the host always reaches the same backend" '^backend-[123] $' "$hits" - "http://$sticky/" 15
+expect_output "ClientIP affinity: the pod always reaches the same backend" '^web-[a-z0-9-]+ $' "$probe" client "http://$sticky/" 12
+expect_output "ClientIP affinity: the host always reaches the same backend" '^web-[a-z0-9-]+ $' "$probe" - "http://$sticky/" 12
 
-expect_fail_output "a Service without endpoints is refused from a namespace (REJECT, not a timeout)" 'refused' \
-  ip netns exec k8ss-px-4 wget -O- -T 10 -t 1 "http://$empty/"
-expect_fail_output "a Service without endpoints is refused from the host" 'refused' wget -O- -T 10 -t 1 "http://$empty/"
+expect_output "a Service without endpoints is refused at once from a pod (REJECT, not a timeout)" '^refused $' "$probe" client "http://$empty/"
+expect_output "a Service without endpoints is refused at once from the host" '^refused $' "$probe" - "http://$empty/"
 
-expect_success "mark backend-3 not ready in the EndpointSlice" "${k[@]}" patch endpointslice web-standin --type=json \
-  -p '[{"op":"replace","path":"/endpoints/2/conditions/ready","value":false}]'
-expect_eventually "backend-3 stops receiving traffic" '^backend-1 backend-2 $' "$hits" k8ss-px-4 "http://$web/" 20
+expect_eventually "LoadBalancer lb gets the node's IP as its EXTERNAL-IP" "^$node_ip\$" \
+  "${k[@]}" get service "lb" -o 'jsonpath={.status.loadBalancer.ingress[0].ip}'
+expect_eventually "host -> EXTERNAL-IP $node_ip:18080 reaches all 3 pods" "$all" "$probe" - "http://$node_ip:18080/" 30
+expect_output "pod -> EXTERNAL-IP $node_ip:18080 reaches all 3 pods" "$all" "$probe" client "http://$node_ip:18080/" 30
+# loadBalancerSourceRanges: the host's own connection to its IP has that IP as its source; pods have their pod IP.
+expect_success "restrict lb to a source range without the host (203.0.113.0/24)" "${k[@]}" patch service "lb" \
+  -p '{"spec":{"loadBalancerSourceRanges":["203.0.113.0/24"]}}'
+expect_eventually "host -> EXTERNAL-IP outside the source ranges is dropped (KUBE-FW / KUBE-PROXY-FIREWALL)" '^timeout $' \
+  "$probe" - "http://$node_ip:18080/"
+expect_success "allow the node's network ($node_ip/24) instead" "${k[@]}" patch service "lb" \
+  -p "{\"spec\":{\"loadBalancerSourceRanges\":[\"${node_ip%.*}.0/24\"]}}"
+expect_eventually "host -> EXTERNAL-IP inside the source ranges answers again" '^web-' "$probe" - "http://$node_ip:18080/"
+expect_output "pod -> EXTERNAL-IP is dropped: the pod's address is outside the source ranges" '^timeout $' \
+  "$probe" client "http://$node_ip:18080/"
+expect_output "the source ranges do not apply to the ClusterIP" '^web-' "$probe" client \
+  "http://$("${k[@]}" get service "lb" -o 'jsonpath={.spec.clusterIP}'):18080/"
 
-expect_output "nslookup web.$NS.svc.cluster.local 10.96.0.10 from a namespace answers the ClusterIP" "Address:? *(1: )?$web" \
-  ip netns exec k8ss-px-4 busybox nslookup "web.$NS.svc.cluster.local" 10.96.0.10
-expect_output "nslookup from the host answers too" "Address:? *(1: )?$web" busybox nslookup "web.$NS.svc.cluster.local" 10.96.0.10
-expect_output "SRV _http._tcp.web.$NS.svc.cluster.local names port 80 on the service" "0 100 80 web\.$NS\.svc\.cluster\.local" \
-  ip netns exec k8ss-px-4 busybox nslookup -type=srv "_http._tcp.web.$NS.svc.cluster.local" 10.96.0.10
+# Traffic policies: a selector-less Service whose only endpoint is a real pod said to run on another node.
+remote_ip=$("${k[@]}" get pod "${pods[2]}" -o 'jsonpath={.status.podIP}')
+cat >"$WORK/remote.yaml" <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: remote}
+spec:
+  type: NodePort
+  internalTrafficPolicy: Local
+  externalTrafficPolicy: Local
+  ports: [{name: http, port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: local}
+spec:
+  type: NodePort
+  internalTrafficPolicy: Local
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: remote-elsewhere
+  labels: {kubernetes.io/service-name: remote, endpointslice.kubernetes.io/managed-by: k8ss-conformance}
+addressType: IPv4
+ports: [{name: http, port: 80, protocol: TCP}]
+endpoints: [{addresses: ["$remote_ip"], conditions: {ready: true}, nodeName: elsewhere}]
+YAML
+expect_success "create Services local and remote (traffic policies Local; remote's endpoint is on node 'elsewhere')" \
+  "${k[@]}" apply -f "$WORK/remote.yaml"
+remote=$("${k[@]}" get service remote -o 'jsonpath={.spec.clusterIP}')
+remote_port=$("${k[@]}" get service remote -o 'jsonpath={.spec.ports[0].nodePort}')
+local=$("${k[@]}" get service local -o 'jsonpath={.spec.clusterIP}')
+local_port=$("${k[@]}" get service local -o 'jsonpath={.spec.ports[0].nodePort}')
+expect_eventually "internalTrafficPolicy Local: the ClusterIP reaches this node's 3 pods" "$all" "$probe" client "http://$local/" 30
+expect_output "externalTrafficPolicy Local: the NodePort reaches this node's 3 pods" "$all" "$probe" - "http://$node_ip:$local_port/" 30
+expect_output "internalTrafficPolicy Local without a local endpoint: the ClusterIP drops (no local endpoints)" '^timeout $' \
+  "$probe" client "http://$remote/"
+expect_output "externalTrafficPolicy Local: the node itself still reaches a remote endpoint through the NodePort (short-circuit)" \
+  "^${pods[2]} \$" "$probe" - "http://$node_ip:$remote_port/"
+
+# Readiness and selector changes take a backend out of rotation within seconds.
+expect_success "make ${pods[0]} not ready (remove the file its readiness probe tests)" "${k[@]}" exec "${pods[0]}" -- rm /tmp/ready
+expect_eventually "${pods[0]} stops receiving traffic" "^${pods[1]} ${pods[2]} \$" "$probe" client "http://$web/" 20
+expect_success "relabel ${pods[1]} out of the selector" "${k[@]}" label pod "${pods[1]}" app=out --overwrite
+expect_eventually "${pods[1]} stops receiving traffic" "^${pods[2]} (web-[a-z0-9-]+ )?\$" "$probe" client "http://$web/" 20
+
+# The cluster DNS as pods see it (resolv.conf: nameserver 10.96.0.10, search <ns>.svc.cluster.local ...).
+expect_output "resolv.conf of a pod points at the cluster DNS with the namespace search path" \
+  "nameserver 10\.96\.0\.10" "${k[@]}" exec client -- cat /etc/resolv.conf
+# busybox's nslookup applies the search path only to names without a dot; wget and ping resolve through libc, which
+# applies it (ndots:5) to every short name, as applications do.
+expect_output "a pod reaches http://web/ by name (search path)" '^web-' "$probe" client "http://web/"
+expect_output "a pod reaches http://web.$NS/ by name" '^web-' "$probe" client "http://web.$NS/"
+expect_output "a pod reaches http://web.$NS.svc.cluster.local/ by name" '^web-' "$probe" client "http://web.$NS.svc.cluster.local/"
+expect_output "nslookup web.$NS.svc.cluster.local answers the ClusterIP" "Address:? *(1: )?$web" \
+  "${k[@]}" exec client -- nslookup "web.$NS.svc.cluster.local"
+expect_output "a pod resolves kubernetes.default to 10.96.0.1" 'PING kubernetes\.default \(10\.96\.0\.1\)' \
+  bash -c "kubectl -n $NS exec client -- ping -c 1 -W 1 kubernetes.default 2>&1; true"
 expect_fail_output "an unknown name in the cluster domain is NXDOMAIN" 'NXDOMAIN' \
-  ip netns exec k8ss-px-4 busybox nslookup "nothing.$NS.svc.cluster.local" 10.96.0.10
-expect_output "a pod name a-b-c-d.$NS.pod.cluster.local answers its address" "Address:? *(1: )?10\.244\.99\.12" \
-  ip netns exec k8ss-px-4 busybox nslookup "10-244-99-12.$NS.pod.cluster.local" 10.96.0.10
+  "${k[@]}" exec client -- nslookup "nothing.$NS.svc.cluster.local"
+ready_ips=$("${k[@]}" get endpointslice -l kubernetes.io/service-name=web-headless \
+  -o 'jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{"\n"}{end}' | sort | tr '\n' ' ')
+note "ready web-headless endpoints: $ready_ips"
+expect_eventually "the headless Service answers one A record per ready pod" "^$ready_ips\$" bash -c \
+  "kubectl -n $NS exec client -- nslookup web-headless.$NS.svc.cluster.local | sed -n 's/^Address: *\(10\.[0-9.]*\)\$/\1/p' | sort | tr '\n' ' '"
+expect_success "the StatefulSet's pod db-0 becomes ready" "${k[@]}" wait --for=condition=Ready pod/db-0 --timeout=30s
+db_ip=$("${k[@]}" get pod db-0 -o 'jsonpath={.status.podIP}')
+expect_eventually "a StatefulSet pod resolves as db-0.db.$NS.svc.cluster.local" "Address:? *(1: )?$db_ip\$" \
+  "${k[@]}" exec client -- nslookup "db-0.db.$NS.svc.cluster.local"
+expect_output "SRV _http._tcp.web.$NS.svc.cluster.local names port 80 of the service" "0 100 80 web\.$NS\.svc\.cluster\.local" \
+  "${k[@]}" exec client -- nslookup -type=srv "_http._tcp.web.$NS.svc.cluster.local"
+client_ip=$("${k[@]}" get pod client -o 'jsonpath={.status.podIP}')
+expect_output "the pod record ${client_ip//./-}.$NS.pod.cluster.local answers the pod's address" "Address:? *(1: )?$client_ip\$" \
+  "${k[@]}" exec client -- nslookup "${client_ip//./-}.$NS.pod.cluster.local"
+expect_output "PTR of the ClusterIP $web names the Service" "name = web\.$NS\.svc\.cluster\.local" \
+  "${k[@]}" exec client -- nslookup "$web"
+# The host's resolver knows no public names on this machine (it answers NXDOMAIN for everything), so a forwarded
+# name can only show that the question went out and its answer came back (NXDOMAIN rather than SERVFAIL or a timeout).
+expect_fail_output "a name outside the cluster is forwarded to the host's resolver and its answer relayed" 'NXDOMAIN' \
+  "${k[@]}" exec client -- nslookup example.invalid.
 
-expect_success "delete the Services" "${k[@]}" delete service web sticky empty
-expect_eventually "a deleted Service's IP is rejected (unallocated service IPs never leave the node)" 'refused' \
-  bash -c "wget -O- -T 5 -t 1 http://$web/ 2>&1; true"
+expect_success "delete the Services" "${k[@]}" delete service web sticky empty local remote "lb"
+expect_eventually "a deleted Service's IP is refused (unallocated service IPs never leave the node)" '^refused $' \
+  "$probe" - "http://$web/"
