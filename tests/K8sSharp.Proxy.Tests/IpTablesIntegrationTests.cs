@@ -56,7 +56,12 @@ public sealed class IpTablesIntegrationTests : IAsyncLifetime
     [RootFact]
     public async Task Rules_are_applied_updated_and_cleaned_up_with_the_real_iptables()
     {
-        var web = Port("ns1", "svc1", "10.96.0.41", Ready("10.244.1.1"), Ready("10.244.1.2")) with { NodePort = 30001 };
+        var web = Port("ns1", "svc1", "10.96.0.41", Ready("10.244.1.1"), Ready("10.244.1.2")) with
+        {
+            NodePort = 30001,
+            LoadBalancerIps = ["192.168.1.10"],
+            LoadBalancerSourceRanges = ["203.0.113.0/24"],
+        };
         var gone = Port("ns2", "svc2", "10.96.0.42", Ready("10.244.1.3"));
         IReadOnlyList<ProxiedServicePort> current = [web, gone];
         var registry = Metrics.NewCustomRegistry();
@@ -69,7 +74,11 @@ public sealed class IpTablesIntegrationTests : IAsyncLifetime
         nat.Should().Contain("--dport 30001 -j KUBE-EXT-XPGD46QRK7WJZT7O");
         nat.Should().Contain("-j DNAT --to-destination 10.244.1.2:80");
         nat.Should().Contain(ChainNames.ServicePort(gone.Name));
-        (await iptables.SaveAsync("filter", CancellationToken.None)).Should().Contain("-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD");
+        var filter = await iptables.SaveAsync("filter", CancellationToken.None);
+        filter.Should().Contain("-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD");
+        filter.Should().Contain("-A INPUT -m comment --comment \"kubernetes load balancer firewall\" -m conntrack --ctstate NEW -j KUBE-PROXY-FIREWALL");
+        filter.Should().MatchRegex("-A KUBE-PROXY-FIREWALL -d 192.168.1.10/32 .*--dport 80 -j DROP");
+        nat.Should().Contain("-A KUBE-FW-XPGD46QRK7WJZT7O -s 203.0.113.0/24 ");
 
         using (var text = new MemoryStream())
         {

@@ -66,6 +66,55 @@ public sealed class LoadBalancerTests
         port.NodePort.Should().Be(30080);
     }
 
+    [Theory]
+    [InlineData("loadbalancer-source-ranges", "203.0.113.0/25")]
+    [InlineData("loadbalancer-source-ranges-with-node", "192.168.1.0/24")]
+    public void Source_ranges_send_load_balancer_traffic_through_the_firewall_chain(string golden, string range)
+    {
+        var port = Port("ns1", "web", "10.96.0.41", Ready("10.244.1.1")) with
+        {
+            NodePort = 30080,
+            LoadBalancerIps = ["192.168.1.10"],
+            LoadBalancerSourceRanges = ["10.0.0.0/8", range],
+        };
+        var config = new ProxierConfig(Node, "10.244.0.0/16", "10.96.0.0/12") { NodeIp = System.Net.IPAddress.Parse("192.168.1.5") };
+        var text = RuleSetWriter.Write(config, [port], []).Text;
+        GoldenFile.Verify(golden, text);
+        var firewall = ChainNames.LoadBalancerFirewall(port.Name);
+        text.Should().Contain($"-d 192.168.1.10 --dport 80 -j {firewall}", "load-balancer traffic goes through the firewall chain")
+            .And.Contain($"-A {ChainNames.ProxyFirewall} ", "what the firewall chain does not DNAT is dropped")
+            .And.Contain("--dport 30080 -j KUBE-EXT-", "node ports are not subject to the source ranges");
+    }
+
+    [Fact]
+    public void Source_ranges_without_endpoints_leave_the_reject_alone()
+    {
+        var port = Port("ns1", "web", "10.96.0.41") with { LoadBalancerIps = ["192.168.1.10"], LoadBalancerSourceRanges = ["10.0.0.0/8"] };
+        var text = RuleSetWriter.Write(new ProxierConfig(Node, "10.244.0.0/16", "10.96.0.0/12"), [port], []).Text;
+        text.Should().NotContain("KUBE-FW-").And.Contain("-d 192.168.1.10 --dport 80 -j REJECT");
+    }
+
+    [Theory]
+    [InlineData(" 192.0.2.7/24 ", "192.0.2.0/24")]
+    [InlineData("10.1.2.3/8", "10.0.0.0/8")]
+    [InlineData("0.0.0.0/0", "0.0.0.0/0")]
+    [InlineData("198.51.100.9/32", "198.51.100.9/32")]
+    [InlineData("fd00::/64", null)]
+    [InlineData("192.0.2.0/33", null)]
+    [InlineData("192.0.2.0", null)]
+    public void Source_ranges_are_parsed_leniently_and_printed_canonically(string range, string? expected)
+    {
+        SourceRanges.Canonical(range).Should().Be(expected);
+    }
+
+    [Fact]
+    public void The_model_takes_the_ipv4_source_ranges()
+    {
+        var service = LoadBalancerService(null, new V1LoadBalancerIngress { Ip = "192.168.1.10", IpMode = "VIP" });
+        service.Spec.LoadBalancerSourceRanges = ["192.0.2.7/24", "fd00::/64", "192.0.2.0/24"];
+        ServiceModel.Build([service], []).Should().ContainSingle().Which.LoadBalancerSourceRanges.Should().Equal("192.0.2.0/24");
+    }
+
     [Fact]
     public void Ingress_ips_are_captured_through_the_external_chain()
     {

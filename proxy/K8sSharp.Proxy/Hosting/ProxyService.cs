@@ -45,15 +45,14 @@ internal sealed partial class ProxyService(
         var slices = informers.GetOrAdd(() => ListWatchers.For<V1EndpointSlice>(client));
         var nodes = informers.GetOrAdd(() => ListWatchers.For<V1Node>(client, new ListScope(FieldSelector: "metadata.name=" + options.HostnameOverride)));
 
-        var config = new ProxierConfig(options.HostnameOverride, options.ClusterCidr, options.ServiceCidr) { FullSyncPeriod = options.SyncPeriod };
         var commands = new CommandRunner();
-        var proxier = new Proxier(config, new IpTablesClient(commands), new ConntrackCleaner(commands, loggers.CreateLogger<ConntrackCleaner>()),
-            () => ServiceModel.Build(services.Lister.List(), slices.Lister.List()), health, metrics, time, loggers.CreateLogger<Proxier>());
+        // Built once the caches have synced: the rules need this node's IP, which its Node object gives.
+        Proxier? proxier = null;
         var loadBalancers = new LoadBalancerStatusUpdater(client, services.Lister,
             () => ServiceLoadBalancer.NodeIps(nodes.Lister.Get(null, options.HostnameOverride)), loggers.CreateLogger<LoadBalancerStatusUpdater>());
         async Task SyncAsync(CancellationToken cancellationToken)
         {
-            await proxier.SyncAsync(cancellationToken);
+            await proxier!.SyncAsync(cancellationToken);
             await loadBalancers.UpdateAsync(cancellationToken);
         }
         var runner = new SyncRunner(SyncAsync, options.MinSyncPeriod, options.SyncPeriod, time, loggers.CreateLogger<SyncRunner>());
@@ -72,6 +71,9 @@ internal sealed partial class ProxyService(
         }
 
         var nodeIp = NodeAddress.Resolve(nodes.Lister.Get(null, options.HostnameOverride), options.BindAddress);
+        var config = new ProxierConfig(options.HostnameOverride, options.ClusterCidr, options.ServiceCidr) { FullSyncPeriod = options.SyncPeriod, NodeIp = nodeIp };
+        proxier = new Proxier(config, new IpTablesClient(commands), new ConntrackCleaner(commands, loggers.CreateLogger<ConntrackCleaner>()),
+            () => ServiceModel.Build(services.Lister.List(), slices.Lister.List()), health, metrics, time, loggers.CreateLogger<Proxier>());
         var dnsEndpoint = new IPEndPoint(options.DnsBind.Address ?? nodeIp, options.DnsBind.Port);
         var zone = new ClusterZone(options.ClusterDomain, services.Lister, slices.Lister, (uint)time.GetUtcNow().ToUnixTimeSeconds());
         var upstreams = UpstreamResolvers.FromResolvConf(await File.ReadAllTextAsync(options.ResolvConf, stoppingToken), [options.ClusterDns, dnsEndpoint.Address]);

@@ -19,6 +19,9 @@ internal static class ChainNames
     public const string Forward = "KUBE-FORWARD";
     public const string Firewall = "KUBE-FIREWALL";
 
+    /// <summary>filter: drops new connections to a load-balancer IP that its KUBE-FW chain did not let through.</summary>
+    public const string ProxyFirewall = "KUBE-PROXY-FIREWALL";
+
     /// <summary>Prefixes of the per-service and per-endpoint chains; a chain with one of these that a sync does not
     /// write is stale and gets deleted.</summary>
     public static readonly IReadOnlyList<string> ServiceChainPrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"];
@@ -32,7 +35,7 @@ internal static class ChainNames
     /// <summary>KUBE-EXT-…: traffic to node ports and external IPs, before the traffic policy applies.</summary>
     public static string External(ServicePortName name) => "KUBE-EXT-" + Hash(PortKey(name));
 
-    /// <summary>KUBE-FW-…: the load-balancer firewall chain (named for completeness; load balancers are not served).</summary>
+    /// <summary>KUBE-FW-…: the load-balancer firewall chain (loadBalancerSourceRanges): allowed sources go on to KUBE-EXT.</summary>
     public static string LoadBalancerFirewall(ServicePortName name) => "KUBE-FW-" + Hash(PortKey(name));
 
     /// <summary>KUBE-SEP-…: one endpoint (DNAT and hairpin masquerade).</summary>

@@ -8,4 +8,8 @@ namespace K8sSharp.Proxy.IpTables;
 internal sealed record ProxierConfig(string NodeName, string ClusterCidr, string ServiceCidr)
 {
     public TimeSpan FullSyncPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>This node's primary IP: a load balancer whose source ranges include it also admits traffic the node sends
+    /// to the load-balancer IP itself (whose source is then that IP). Null: unknown, no such exception.</summary>
+    public System.Net.IPAddress? NodeIp { get; init; }
 }

@@ -11,7 +11,7 @@ internal static class RuleCleanup
     private static readonly HashSet<string> FixedChains =
     [
         ChainNames.Services, ChainNames.ExternalServices, ChainNames.NodePorts, ChainNames.Postrouting,
-        ChainNames.MarkMasq, ChainNames.Forward, ChainNames.Firewall,
+        ChainNames.MarkMasq, ChainNames.Forward, ChainNames.Firewall, ChainNames.ProxyFirewall,
     ];
 
     public static async Task RunAsync(IpTablesClient iptables, CancellationToken cancellationToken)

@@ -29,6 +29,14 @@ internal static partial class RuleSetWriter
 
         public string ExternalChain => UsesExternalChain ? ChainNames.External(Port.Name) : ClusterChain;
 
+        /// <summary>loadBalancerSourceRanges in use: load-balancer traffic passes KUBE-FW, which lets the allowed sources on
+        /// to KUBE-EXT; whatever it does not DNAT is dropped by KUBE-PROXY-FIREWALL in the filter table.</summary>
+        public bool UsesFirewallChain => HasEndpoints && Port.LoadBalancerIps.Count > 0 && Port.LoadBalancerSourceRanges.Count > 0;
+
+        public string FirewallChain { get; } = ChainNames.LoadBalancerFirewall(Port.Name);
+
+        public string LoadBalancerChain => UsesFirewallChain ? FirewallChain : ExternalChain;
+
         /// <summary>"-m tcp -p tcp": the protocol match every port rule carries.</summary>
         public string Match => $"-m {Port.Protocol} -p {Port.Protocol}";
 
@@ -54,6 +62,10 @@ internal static partial class RuleSetWriter
         if (plan.UsesExternalChain)
         {
             WriteExternalChain(nat, config, plan);
+        }
+        if (plan.UsesFirewallChain)
+        {
+            WriteFirewallChain(nat, config, plan);
         }
         if (plan.Endpoints.Cluster.Count > 0)
         {
@@ -86,13 +98,19 @@ internal static partial class RuleSetWriter
     /// <summary>External IPs and load-balancer ingress IPs (ipMode VIP) go through KUBE-EXT, as upstream.</summary>
     private static void WriteExternalIpCaptures(RestoreTable filter, RestoreTable nat, PortPlan plan)
     {
-        var frontends = plan.Port.ExternalIps.Select(ip => (ip, "external IP")).Concat(plan.Port.LoadBalancerIps.Select(ip => (ip, "loadbalancer IP")));
-        foreach (var (ip, kind) in frontends)
+        var frontends = plan.Port.ExternalIps.Select(ip => (ip, "external IP", plan.ExternalChain))
+            .Concat(plan.Port.LoadBalancerIps.Select(ip => (ip, "loadbalancer IP", plan.LoadBalancerChain)));
+        foreach (var (ip, kind, chain) in frontends)
         {
             var destination = $"-d {ip} --dport {Number(plan.Port.Port)}";
             if (plan.HasEndpoints)
             {
-                nat.Rule(ChainNames.Services, Comment(plan.Label + " " + kind), plan.Match, destination, "-j", plan.ExternalChain);
+                nat.Rule(ChainNames.Services, Comment(plan.Label + " " + kind), plan.Match, destination, "-j", chain);
+            }
+            if (chain == plan.FirewallChain)
+            {
+                filter.Rule(ChainNames.ProxyFirewall, Comment($"{plan.Label} traffic not accepted by {plan.FirewallChain}"), plan.Match,
+                    destination, "-j DROP");
             }
             if (!plan.HasExternalEndpoints)
             {
@@ -143,6 +161,30 @@ internal static partial class RuleSetWriter
         {
             nat.Rule(chain, "-j", plan.ExternalPolicyChain);
         }
+    }
+
+    /// <summary>
+    /// KUBE-FW: each source range goes on to KUBE-EXT. When a range holds the node's IP, so do the load-balancer IPs as
+    /// sources: the node reaching a load-balancer IP that is one of its own addresses uses that address as the source.
+    /// The rest falls off the end undone and meets its DROP in KUBE-PROXY-FIREWALL.
+    /// </summary>
+    private static void WriteFirewallChain(RestoreTable nat, ProxierConfig config, PortPlan plan)
+    {
+        var chain = plan.FirewallChain;
+        var comment = Comment(plan.Label + " loadbalancer IP");
+        nat.Chain(chain);
+        foreach (var range in plan.Port.LoadBalancerSourceRanges)
+        {
+            nat.Rule(chain, comment, "-s", range, "-j", plan.ExternalChain);
+        }
+        if (config.NodeIp is { } nodeIp && plan.Port.LoadBalancerSourceRanges.Any(range => SourceRanges.Contains(range, nodeIp)))
+        {
+            foreach (var ip in plan.Port.LoadBalancerIps)
+            {
+                nat.Rule(chain, comment, "-s", ip, "-j", plan.ExternalChain);
+            }
+        }
+        nat.Rule(chain, Comment($"other traffic to {plan.Label} will be dropped by {ChainNames.ProxyFirewall}"));
     }
 
     /// <summary>

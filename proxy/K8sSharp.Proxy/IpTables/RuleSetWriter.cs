@@ -48,6 +48,7 @@ internal static partial class RuleSetWriter
         filter.Chain(ChainNames.ExternalServices);
         filter.Chain(ChainNames.Firewall);
         filter.Chain(ChainNames.Forward);
+        filter.Chain(ChainNames.ProxyFirewall);
         // route_localnet makes 127.0.0.1 routable; only the node itself may use it (upstream's kubelet firewall rule).
         filter.Rule(ChainNames.Firewall, Comment("block incoming localnet connections"), "-d 127.0.0.0/8 ! -s 127.0.0.0/8",
             "-m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT", "-j DROP");

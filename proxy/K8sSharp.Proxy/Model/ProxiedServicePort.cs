@@ -23,6 +23,10 @@ internal sealed record ProxiedServicePort
     /// IPs. With ipMode Proxy the load balancer delivers to the node itself, so nothing is captured.</summary>
     public IReadOnlyList<string> LoadBalancerIps { get; init; } = [];
 
+    /// <summary>spec.loadBalancerSourceRanges (IPv4, canonical <c>network/prefix</c>): when set, only these sources may
+    /// use the load-balancer IPs; node ports and external IPs are not restricted, as upstream.</summary>
+    public IReadOnlyList<string> LoadBalancerSourceRanges { get; init; } = [];
+
     public int? AffinitySeconds { get; init; }
 
     public bool InternalPolicyLocal { get; init; }

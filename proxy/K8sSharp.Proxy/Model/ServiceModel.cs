@@ -60,6 +60,7 @@ internal static class ServiceModel
             NodePort = spec.Type is "NodePort" or "LoadBalancer" ? port.NodePort ?? 0 : 0,
             ExternalIps = [.. (spec.ExternalIPs ?? []).Where(IsIpv4)],
             LoadBalancerIps = spec.Type == "LoadBalancer" ? LoadBalancerIps(service) : [],
+            LoadBalancerSourceRanges = SourceRanges.Ipv4(spec.LoadBalancerSourceRanges),
             AffinitySeconds = spec.SessionAffinity == "ClientIP"
                 ? spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds ?? DefaultAffinitySeconds
                 : null,
