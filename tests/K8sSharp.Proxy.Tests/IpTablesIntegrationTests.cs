@@ -89,6 +89,13 @@ public sealed class IpTablesIntegrationTests : IAsyncLifetime
             metrics.Should().Contain("kubeproxy_sync_proxy_rules_last_timestamp_seconds");
         }
 
+        // Another program inserts a rule above our jumps; the next full sync moves ours back to the top.
+        (await runner.RunAsync("iptables", ["-w", "-I", "OUTPUT", "-o", "lo", "-j", "ACCEPT"], null, CancellationToken.None)).ExitCode.Should().Be(0);
+        await Proxier(() => current, new ProxyMetrics(Metrics.NewCustomRegistry())).SyncAsync(CancellationToken.None);
+        var output = (await iptables.ListRulesAsync("filter", "OUTPUT", CancellationToken.None)).Split('\n').Where(l => l.StartsWith("-A ", StringComparison.Ordinal)).ToList();
+        output.Take(3).Should().OnlyContain(l => l.Contains("-j KUBE-", StringComparison.Ordinal), "our jumps are first again");
+        output.Should().ContainSingle(l => l.Contains("-o lo -j ACCEPT", StringComparison.Ordinal), "the other rule is kept");
+
         current = [web];
         await proxier.SyncAsync(CancellationToken.None);
         await proxier.SyncAsync(CancellationToken.None);

@@ -21,14 +21,25 @@ internal sealed class IpTablesClient(CommandRunner runner)
     public Task RestoreAsync(string input, CancellationToken cancellationToken) =>
         RunAsync("iptables-restore", ["-w", "--noflush"], input, cancellationToken);
 
-    /// <summary>Inserts the jump at the top of its built-in chain unless it is already there (anywhere).</summary>
-    public async Task EnsureJumpAsync(JumpRule jump, CancellationToken cancellationToken)
+    /// <summary>The rules of one chain as <c>iptables -S</c> prints them.</summary>
+    public async Task<string> ListRulesAsync(string table, string chain, CancellationToken cancellationToken) =>
+        (await RunAsync("iptables", ["-w", "-t", table, "-S", chain], null, cancellationToken)).Output;
+
+    /// <summary>Puts every jump rule first in its built-in chain (see <see cref="JumpPlacement"/>), one restore per table.</summary>
+    public async Task EnsureJumpsFirstAsync(IReadOnlyList<JumpRule> jumps, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(jump);
-        var check = await runner.RunAsync("iptables", ["-w", "-t", jump.Table, "-C", jump.From, .. jump.RuleArgs], null, cancellationToken);
-        if (check.ExitCode != 0)
+        ArgumentNullException.ThrowIfNull(jumps);
+        foreach (var table in jumps.GroupBy(j => j.Table))
         {
-            await RunAsync("iptables", ["-w", "-t", jump.Table, "-I", jump.From, .. jump.RuleArgs], null, cancellationToken);
+            var commands = new List<string>();
+            foreach (var chain in table.GroupBy(j => j.From))
+            {
+                commands.AddRange(JumpPlacement.Commands([.. chain], await ListRulesAsync(table.Key, chain.Key, cancellationToken)));
+            }
+            if (commands.Count > 0)
+            {
+                await RestoreAsync(JumpPlacement.Input(table.Key, commands), cancellationToken);
+            }
         }
     }
 

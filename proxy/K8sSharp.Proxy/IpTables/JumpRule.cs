@@ -3,7 +3,8 @@ namespace K8sSharp.Proxy.IpTables;
 /// <summary>A rule in a built-in chain that sends packets into one of ours; the only rules we put outside KUBE-* chains.</summary>
 internal sealed record JumpRule(string Table, string From, string To, IReadOnlyList<string> Args)
 {
-    /// <summary>upstream's iptablesJumpChains (plus the localnet firewall the kubelet installs upstream).</summary>
+    /// <summary>upstream's iptablesJumpChains (plus the localnet firewall the kubelet installs upstream), in upstream's
+    /// order: each is inserted at the top in turn, so the last of a built-in chain ends up first.</summary>
     public static readonly IReadOnlyList<JumpRule> All =
     [
         Make("filter", "INPUT", ChainNames.ExternalServices, "kubernetes externally-visible service portals", "-m", "conntrack", "--ctstate", "NEW"),

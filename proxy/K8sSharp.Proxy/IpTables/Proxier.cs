@@ -11,7 +11,7 @@ namespace K8sSharp.Proxy.IpTables;
 /// entries the change made stale.
 /// <para>A full sync (the first one, the first after a failure, and one every <see cref="ProxierConfig.FullSyncPeriod"/>)
 /// writes every chain, deletes every chain of ours the kernel holds but the ruleset does not write (one iptables-save),
-/// and makes sure the jump rules into our chains are in place. Any other sync is partial: it rewrites only the
+/// and makes sure the jump rules into our chains are first in their built-in chains. Any other sync is partial: it rewrites only the
 /// per-service chains whose rules changed since the last successful sync, deletes the ones that sync wrote and this
 /// one does not, and runs no other iptables command.</para>
 /// </summary>
@@ -44,7 +44,7 @@ internal sealed partial class Proxier(
             await iptables.RestoreAsync(rules.Render(full ? null : rules.UnchangedSince(written!)), cancellationToken);
             if (full)
             {
-                await EnsureJumpsAsync(cancellationToken);
+                await iptables.EnsureJumpsFirstAsync(JumpRule.All, cancellationToken);
             }
         }
         catch
@@ -63,14 +63,6 @@ internal sealed partial class Proxier(
         metrics.Synced(full, elapsed, time.GetUtcNow(), rules.Filter.RuleCount, rules.Nat.RuleCount);
         health.Updated();
         LogSynced(logger, full ? "full" : "partial", ports.Count, rules.Filter.RuleCount, rules.Nat.RuleCount, elapsed.TotalMilliseconds);
-    }
-
-    private async Task EnsureJumpsAsync(CancellationToken cancellationToken)
-    {
-        foreach (var jump in JumpRule.All)
-        {
-            await iptables.EnsureJumpAsync(jump, cancellationToken);
-        }
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Debug, Message = "{Kind} sync of {Ports} service ports: {FilterRules} filter and {NatRules} nat rules in {Milliseconds:F1} ms")]
