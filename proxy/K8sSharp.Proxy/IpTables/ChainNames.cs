@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using K8sSharp.Proxy.Model;
@@ -27,31 +28,51 @@ internal static class ChainNames
     public static readonly IReadOnlyList<string> ServiceChainPrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"];
 
     /// <summary>KUBE-SVC-…: the cluster-policy chain, load-balancing across every usable endpoint.</summary>
-    public static string ServicePort(ServicePortName name) => "KUBE-SVC-" + Hash(PortKey(name));
+    public static string ServicePort(ServicePortName name) => Named("KUBE-SVC-", name);
 
     /// <summary>KUBE-SVL-…: the local-policy chain, only this node's endpoints.</summary>
-    public static string LocalPolicy(ServicePortName name) => "KUBE-SVL-" + Hash(PortKey(name));
+    public static string LocalPolicy(ServicePortName name) => Named("KUBE-SVL-", name);
 
     /// <summary>KUBE-EXT-…: traffic to node ports and external IPs, before the traffic policy applies.</summary>
-    public static string External(ServicePortName name) => "KUBE-EXT-" + Hash(PortKey(name));
+    public static string External(ServicePortName name) => Named("KUBE-EXT-", name);
 
     /// <summary>KUBE-FW-…: the load-balancer firewall chain (loadBalancerSourceRanges): allowed sources go on to KUBE-EXT.</summary>
-    public static string LoadBalancerFirewall(ServicePortName name) => "KUBE-FW-" + Hash(PortKey(name));
+    public static string LoadBalancerFirewall(ServicePortName name) => Named("KUBE-FW-", name);
 
     /// <summary>KUBE-SEP-…: one endpoint (DNAT and hairpin masquerade).</summary>
     public static string Endpoint(ServicePortName name, ServiceEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return "KUBE-SEP-" + Hash(PortKey(name) + endpoint);
+        return Named("KUBE-SEP-", name, endpoint.Ip, endpoint.Port);
     }
 
-    private static string PortKey(ServicePortName name)
+    /// <summary>What a name is made of; the endpoint part is empty for the per-service chains.</summary>
+    private readonly record struct NameKey(string Prefix, ServicePortName Port, string EndpointIp, int EndpointPort);
+
+    /// <summary>Every sync names every chain again; remembering the names (as upstream keeps them on its service and
+    /// endpoint info) takes the hashing and its garbage out of the sync's cost. Dropped whole past
+    /// <see cref="CacheLimit"/> entries so that churn cannot grow it without bound.</summary>
+    private static readonly ConcurrentDictionary<NameKey, string> Cache = new();
+
+    private const int CacheLimit = 200_000;
+
+    private static string Named(string prefix, ServicePortName port, string endpointIp = "", int endpointPort = 0)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        return name + name.Protocol;
+        ArgumentNullException.ThrowIfNull(port);
+        var key = new NameKey(prefix, port, endpointIp, endpointPort);
+        if (Cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+        var input = endpointIp.Length == 0 ? $"{port}{port.Protocol}" : $"{port}{port.Protocol}{endpointIp}:{endpointPort}";
+        var name = prefix + Base32(SHA256.HashData(Encoding.UTF8.GetBytes(input)))[..16];
+        Cache[key] = name;
+        return name;
     }
-
-    private static string Hash(string input) => Base32(SHA256.HashData(Encoding.UTF8.GetBytes(input)))[..16];
 
     /// <summary>RFC 4648 base32 (upper case); only the first 16 characters are ever used, so padding does not matter.</summary>
     private static string Base32(byte[] data)

@@ -26,7 +26,7 @@ internal sealed partial class Proxier(
     ILogger<Proxier> logger)
 {
     /// <summary>The per-service chains the kernel holds since the last successful sync; null = the next sync is full.</summary>
-    private Dictionary<string, string>? written;
+    private Dictionary<string, IReadOnlyList<string>>? written;
 
     private IReadOnlyList<ProxiedServicePort> lastPorts = [];
 

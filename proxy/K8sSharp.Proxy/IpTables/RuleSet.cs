@@ -17,15 +17,18 @@ internal sealed class RuleSet(RestoreTable filter, RestoreTable nat)
     /// <summary>The full restore input.</summary>
     public string Text => Render(null);
 
-    /// <summary>The per-service nat chains of this ruleset and their rules.</summary>
-    public Dictionary<string, string> ServiceChains() => Nat.ChainContents(RuleSetWriter.IsServiceChain);
+    private Dictionary<string, IReadOnlyList<string>>? serviceChains;
+
+    /// <summary>The per-service nat chains of this ruleset and their rules (computed once: the ruleset is complete when
+    /// the writer returns it).</summary>
+    public Dictionary<string, IReadOnlyList<string>> ServiceChains() => serviceChains ??= Nat.ChainContents(RuleSetWriter.IsServiceChain);
 
     /// <summary>The per-service chains whose rules equal <paramref name="previous"/>'s (the last sync the kernel took).</summary>
-    public IReadOnlySet<string> UnchangedSince(IReadOnlyDictionary<string, string> previous)
+    public IReadOnlySet<string> UnchangedSince(IReadOnlyDictionary<string, IReadOnlyList<string>> previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
         return ServiceChains()
-            .Where(kv => previous.TryGetValue(kv.Key, out var before) && before == kv.Value)
+            .Where(kv => previous.TryGetValue(kv.Key, out var before) && before.SequenceEqual(kv.Value, StringComparer.Ordinal))
             .Select(kv => kv.Key)
             .ToHashSet(StringComparer.Ordinal);
     }
