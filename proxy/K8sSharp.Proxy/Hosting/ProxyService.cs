@@ -50,15 +50,19 @@ internal sealed partial class ProxyService(
         Proxier? proxier = null;
         var loadBalancers = new LoadBalancerStatusUpdater(client, services.Lister,
             () => ServiceLoadBalancer.NodeIps(nodes.Lister.Get(null, options.HostnameOverride)), loggers.CreateLogger<LoadBalancerStatusUpdater>());
+        var changes = new PendingChanges(metrics, time);
         async Task SyncAsync(CancellationToken cancellationToken)
         {
+            // Taken before the caches are read; a failed sync loses its trigger times (as upstream's): it observes no latency.
+            var triggerTimes = changes.Take();
             await proxier!.SyncAsync(cancellationToken);
+            metrics.Programmed(triggerTimes, time.GetUtcNow());
             await loadBalancers.UpdateAsync(cancellationToken);
         }
         var runner = new SyncRunner(SyncAsync, options.MinSyncPeriod, options.SyncPeriod, time, loggers.CreateLogger<SyncRunner>());
         health.QueuedUpdate();
-        Subscribe(services, runner);
-        Subscribe(slices, runner);
+        Subscribe(services, runner, changes.ServiceChanged);
+        Subscribe(slices, runner, changes.EndpointSliceChanged);
         nodes.AddEventHandler(new ResourceEventHandler<V1Node>
         {
             OnAdd = n => health.NodeEligible = IsEligible(n),
@@ -87,19 +91,25 @@ internal sealed partial class ProxyService(
             registration.RunAsync(dnsEndpoint, options.SyncPeriod, time, stoppingToken));
     }
 
-    private void Subscribe<T>(Informer<T> informer, SyncRunner runner)
+    /// <summary>Every event queues a sync; <paramref name="changed"/> hears of real changes (an update that leaves the
+    /// resourceVersion as it was, a relist's replay, is none).</summary>
+    private void Subscribe<T>(Informer<T> informer, SyncRunner runner, Action<T> changed)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        void Changed()
+        void Changed(T? obj)
         {
+            if (obj is not null)
+            {
+                changed(obj);
+            }
             health.QueuedUpdate();
             runner.Request();
         }
         informer.AddEventHandler(new ResourceEventHandler<T>
         {
-            OnAdd = _ => Changed(),
-            OnUpdate = (_, _) => Changed(),
-            OnDelete = _ => Changed(),
+            OnAdd = Changed,
+            OnUpdate = (old, now) => Changed(old.Metadata.ResourceVersion == now.Metadata.ResourceVersion ? null : now),
+            OnDelete = Changed,
         });
     }
 
