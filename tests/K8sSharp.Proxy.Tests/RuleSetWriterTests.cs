@@ -23,6 +23,12 @@ public sealed class RuleSetWriterTests
         ["internal-policy-local-remote-only"] = (
             [Port("ns2", "svc2", "10.96.0.42", Ready("10.244.2.2", node: "node-b")) with { NodePort = 30002, InternalPolicyLocal = true }],
             []),
+        ["loadbalancer-health-check"] = (
+            [Port("ns2", "svc2", "10.96.0.42", Ready("10.244.1.2")) with
+            {
+                NodePort = 30002, LoadBalancerIps = ["192.168.1.10"], ExternalTrafficLocal = true, HealthCheckNodePort = 32002,
+            }],
+            []),
         ["terminating-endpoints"] = (
             [Port("ns1", "svc1", "10.96.0.41", Terminating("10.244.1.1", serving: true), Terminating("10.244.1.2", serving: false))],
             []),

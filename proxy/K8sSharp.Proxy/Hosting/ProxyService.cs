@@ -51,12 +51,14 @@ internal sealed partial class ProxyService(
         var loadBalancers = new LoadBalancerStatusUpdater(client, services.Lister,
             () => ServiceLoadBalancer.NodeIps(nodes.Lister.Get(null, options.HostnameOverride)), loggers.CreateLogger<LoadBalancerStatusUpdater>());
         var changes = new PendingChanges(metrics, time);
+        using var serviceHealth = new ServiceHealthServer(health, loggers.CreateLogger<ServiceHealthServer>());
         async Task SyncAsync(CancellationToken cancellationToken)
         {
             // Taken before the caches are read; a failed sync loses its trigger times (as upstream's): it observes no latency.
             var triggerTimes = changes.Take();
             await proxier!.SyncAsync(cancellationToken);
             metrics.Programmed(triggerTimes, time.GetUtcNow());
+            serviceHealth.Update(ServiceHealth.From(proxier.LastSynced, options.HostnameOverride));
             await loadBalancers.UpdateAsync(cancellationToken);
         }
         var runner = new SyncRunner(SyncAsync, options.MinSyncPeriod, options.SyncPeriod, time, loggers.CreateLogger<SyncRunner>());

@@ -30,6 +30,9 @@ internal sealed partial class Proxier(
 
     private IReadOnlyList<ProxiedServicePort> lastPorts = [];
 
+    /// <summary>The service ports the last successful sync programmed.</summary>
+    public IReadOnlyList<ProxiedServicePort> LastSynced => lastPorts;
+
     private long lastFullSync;
 
     public async Task SyncAsync(CancellationToken cancellationToken)

@@ -53,6 +53,12 @@ internal static partial class RuleSetWriter
         WriteClusterIpCapture(filter, nat, plan);
         WriteExternalIpCaptures(filter, nat, plan);
         WriteNodePortCapture(filter, nat, plan);
+        if (port.HealthCheckNodePort != 0)
+        {
+            // Whether or not this node has local endpoints: the load balancer must be able to ask.
+            filter.Rule(ChainNames.NodePorts, Comment(plan.Label + " health check node port"), "-m tcp -p tcp", "--dport",
+                Number(port.HealthCheckNodePort), "-j ACCEPT");
+        }
         if (plan.HasInternalEndpoints)
         {
             // Off-cluster clients (the node itself, other hosts) must see replies come back through us.

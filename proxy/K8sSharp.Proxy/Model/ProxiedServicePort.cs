@@ -29,6 +29,10 @@ internal sealed record ProxiedServicePort
 
     public int? AffinitySeconds { get; init; }
 
+    /// <summary>spec.healthCheckNodePort of a LoadBalancer with externalTrafficPolicy Local (upstream's NeedsHealthCheck);
+    /// 0 otherwise. The proxy answers there whether this node has local endpoints, for the load balancer.</summary>
+    public int HealthCheckNodePort { get; init; }
+
     public bool InternalPolicyLocal { get; init; }
 
     /// <summary>externalTrafficPolicy Local; only meaningful for externally accessible ports.</summary>

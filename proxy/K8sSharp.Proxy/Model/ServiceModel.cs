@@ -66,6 +66,7 @@ internal static class ServiceModel
                 : null,
             InternalPolicyLocal = spec.InternalTrafficPolicy == "Local",
             ExternalTrafficLocal = spec.ExternalTrafficPolicy == "Local",
+            HealthCheckNodePort = spec.Type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local" ? spec.HealthCheckNodePort ?? 0 : 0,
             Endpoints = [.. endpoints.OrderBy(e => e.ToString(), StringComparer.Ordinal)],
         };
     }
