@@ -84,6 +84,24 @@ public sealed class ServiceAllocationTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task LocalLoadBalancersGetAHealthCheckNodePortKeptOnUpdateAndFreedOnDelete()
+    {
+        var created = await CreateAsync(Service("hc", "LoadBalancer", ",\"externalTrafficPolicy\":\"Local\""));
+        var health = (int)created["spec"]!["healthCheckNodePort"]!;
+        health.Should().BeInRange(30000, 32767).And.NotBe((int)created["spec"]!["ports"]![0]!["nodePort"]!);
+        var clash = await CreateAsync(Service("hc-clash", "NodePort").Replace("{\"port\":80}", "{\"port\":80,\"nodePort\":" + health + "}"), (HttpStatusCode)422);
+        clash["message"]!.GetValue<string>().Should().Contain("provided port is already allocated");
+
+        var updated = await Client.PutAsync($"{Services}/hc", Body(Service("hc", "LoadBalancer", ",\"externalTrafficPolicy\":\"Local\"")));
+        ((int)(await updated.ReadObjectAsync())["spec"]!["healthCheckNodePort"]!).Should().Be(health, "an update that omits it keeps it");
+        (await CreateAsync(Service("hc-cluster", "LoadBalancer")))["spec"]!["healthCheckNodePort"].Should().BeNull("only policy Local needs one");
+
+        (await Client.DeleteAsync($"{Services}/hc")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var reuse = await CreateAsync(Service("hc-reuse", "NodePort").Replace("{\"port\":80}", "{\"port\":80,\"nodePort\":" + health + "}"));
+        ((int)reuse["spec"]!["ports"]![0]!["nodePort"]!).Should().Be(health, "the deleted Service's health check port was freed");
+    }
+
+    [Fact]
     public async Task RepairFreesLeakedAddresses()
     {
         var leaked = new ServiceRef("default", "ghost").IPAddressFor("10.100.0.7");

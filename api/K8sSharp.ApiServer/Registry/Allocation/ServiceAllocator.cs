@@ -4,8 +4,9 @@ namespace K8sSharp.ApiServer.Registry.Allocation;
 
 /// <summary>
 /// The Service store's hooks (upstream's <c>pkg/registry/core/service/storage</c> allocation around the generic
-/// store): cluster IPs for every type but ExternalName and headless, node ports for NodePort and LoadBalancer;
-/// values the user gave are reserved, missing ones allocated; what an update or a failed write no longer uses
+/// store): cluster IPs for every type but ExternalName and headless, node ports for NodePort and LoadBalancer, and
+/// the health check node port of a LoadBalancer with externalTrafficPolicy Local (served by kube-proxy for the load
+/// balancer); values the user gave are reserved, missing ones allocated; what an update or a failed write no longer uses
 /// is released, and everything when the Service is deleted.
 /// </summary>
 internal sealed class ServiceAllocator(ClusterIpAllocator ips, NodePortAllocator ports) : IStoreHooks
@@ -74,6 +75,16 @@ internal sealed class ServiceAllocator(ClusterIpAllocator ips, NodePortAllocator
                 newlyTaken.NodePorts.Add(taken);
             }
         }
+        if (Allocation.NeedsHealthCheck(spec))
+        {
+            var wanted = (int?)spec["healthCheckNodePort"];
+            if (wanted is not { } port || !alreadyOwned.NodePorts.Contains(port))
+            {
+                var taken = await ports.AllocateAsync(wanted is 0 ? null : wanted, owner, "spec.healthCheckNodePort", dryRun, ct);
+                spec["healthCheckNodePort"] = taken;
+                newlyTaken.NodePorts.Add(taken);
+            }
+        }
         return newlyTaken;
     }
 
@@ -101,8 +112,16 @@ internal sealed record Allocation(string? ClusterIp, HashSet<int> NodePorts)
         var ports = type is "NodePort" or "LoadBalancer"
             ? (spec?["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p => (int?)p["nodePort"]).OfType<int>().ToHashSet()
             : [];
+        if (spec is not null && NeedsHealthCheck(spec) && (int?)spec["healthCheckNodePort"] is { } health and not 0)
+        {
+            ports.Add(health);
+        }
         return new Allocation(type == "ExternalName" || ip is null or "" or "None" ? null : ip, ports);
     }
+
+    /// <summary>upstream's NeedsHealthCheck: a LoadBalancer whose external traffic stays on the node it arrives at.</summary>
+    public static bool NeedsHealthCheck(JsonObject spec) =>
+        (string?)spec["type"] == "LoadBalancer" && (string?)spec["externalTrafficPolicy"] == "Local";
 
     public Allocation Except(Allocation other) =>
         new(ClusterIp == other.ClusterIp ? null : ClusterIp, NodePorts.Except(other.NodePorts).ToHashSet());
