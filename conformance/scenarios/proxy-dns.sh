@@ -196,11 +196,11 @@ apiVersion: v1
 kind: Service
 metadata: {name: local}
 spec:
-  type: NodePort
+  type: LoadBalancer
   internalTrafficPolicy: Local
   externalTrafficPolicy: Local
   selector: {app: web}
-  ports: [{name: http, port: 80}]
+  ports: [{name: http, port: 18090, targetPort: 80}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -217,8 +217,11 @@ remote=$("${k[@]}" get service remote -o 'jsonpath={.spec.clusterIP}')
 remote_port=$("${k[@]}" get service remote -o 'jsonpath={.spec.ports[0].nodePort}')
 local=$("${k[@]}" get service local -o 'jsonpath={.spec.clusterIP}')
 local_port=$("${k[@]}" get service local -o 'jsonpath={.spec.ports[0].nodePort}')
-expect_eventually "internalTrafficPolicy Local: the ClusterIP reaches this node's 3 pods" "$all" "$probe" client "http://$local/" 30
+expect_eventually "internalTrafficPolicy Local: the ClusterIP reaches this node's 3 pods" "$all" "$probe" client "http://$local:18090/" 30
 expect_output "externalTrafficPolicy Local: the NodePort reaches this node's 3 pods" "$all" "$probe" - "http://$node_ip:$local_port/" 30
+health_port=$("${k[@]}" get service local -o 'jsonpath={.spec.healthCheckNodePort}')
+expect_output "the Local LoadBalancer got a health check node port; the proxy answers it: 3 local endpoints" \
+  '"localEndpoints": 3' "$WORK/bin/wget" -q -O- "http://$node_ip:$health_port/"
 expect_output "internalTrafficPolicy Local without a local endpoint: the ClusterIP drops (no local endpoints)" '^timeout $' \
   "$probe" client "http://$remote/"
 expect_output "externalTrafficPolicy Local: the node itself still reaches a remote endpoint through the NodePort (short-circuit)" \
@@ -264,6 +267,12 @@ expect_output "PTR of the ClusterIP $web names the Service" "name = web\.$NS\.sv
 # name can only show that the question went out and its answer came back (NXDOMAIN rather than SERVFAIL or a timeout).
 expect_fail_output "a name outside the cluster is forwarded to the host's resolver and its answer relayed" 'NXDOMAIN' \
   "${k[@]}" exec client -- nslookup example.invalid.
+
+metrics=127.0.0.1:${K8SSHARP_PROXY_METRICS_PORT:-10249}
+expect_output "the proxy's /metrics count endpoint changes" 'kubeproxy_sync_proxy_rules_endpoint_changes_total [1-9]' \
+  "$WORK/bin/wget" -q -O- "http://$metrics/metrics"
+expect_output "the proxy's /metrics observe network programming latency" 'kubeproxy_network_programming_duration_seconds_count [1-9]' \
+  "$WORK/bin/wget" -q -O- "http://$metrics/metrics"
 
 expect_success "delete the Services" "${k[@]}" delete service web sticky empty local remote "lb"
 expect_eventually "a deleted Service's IP is refused (unallocated service IPs never leave the node)" '^refused $' \
