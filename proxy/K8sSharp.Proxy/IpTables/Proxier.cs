@@ -30,6 +30,8 @@ internal sealed partial class Proxier(
 
     private IReadOnlyList<ProxiedServicePort> lastPorts = [];
 
+    private readonly PortRulesCache ruleCache = new();
+
     /// <summary>The service ports the last successful sync programmed.</summary>
     public IReadOnlyList<ProxiedServicePort> LastSynced => lastPorts;
 
@@ -41,7 +43,7 @@ internal sealed partial class Proxier(
         var full = written is null || time.GetElapsedTime(lastFullSync) >= config.FullSyncPeriod;
         var ports = currentPorts();
         var existing = full ? await iptables.ListChainsAsync("nat", cancellationToken) : [.. written!.Keys];
-        var rules = RuleSetWriter.Write(config, ports, existing);
+        var rules = RuleSetWriter.Write(config, ports, existing, ruleCache);
         try
         {
             await iptables.RestoreAsync(rules.Render(full ? null : rules.UnchangedSince(written!)), cancellationToken);

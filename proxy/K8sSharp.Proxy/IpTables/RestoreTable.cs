@@ -24,6 +24,24 @@ internal sealed class RestoreTable(string name)
 
     public int RuleCount => rules.Count;
 
+    /// <summary>The current end of the output, to take what is written after it with <see cref="Since"/>.</summary>
+    public (int Chains, int Rules) Mark => (chains.Count, rules.Count);
+
+    /// <summary>The chains declared and the rules appended since <paramref name="mark"/>.</summary>
+    public TableOutput Since((int Chains, int Rules) mark) =>
+        new(chains.GetRange(mark.Chains, chains.Count - mark.Chains), rules.GetRange(mark.Rules, rules.Count - mark.Rules));
+
+    /// <summary>Writes an output taken with <see cref="Since"/> again (the same strings, no new ones).</summary>
+    public void Replay(TableOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var chain in output.Chains)
+        {
+            Chain(chain);
+        }
+        rules.AddRange(output.Rules);
+    }
+
     /// <summary>Declares a chain once; later calls for the same chain do nothing.</summary>
     public void Chain(string chain)
     {
@@ -108,3 +126,6 @@ internal sealed class RestoreTable(string name)
     public static string Comment(string text) =>
         "-m comment --comment " + (text.Contains(' ', StringComparison.Ordinal) ? "\"" + text + "\"" : text);
 }
+
+/// <summary>A stretch of one table's output (what one service port wrote), to be written again unchanged.</summary>
+internal sealed record TableOutput(IReadOnlyList<string> Chains, IReadOnlyList<(string Chain, string Line)> Rules);

@@ -15,7 +15,10 @@ internal static partial class RuleSetWriter
     /// <summary>The packet mark that KUBE-POSTROUTING masquerades (upstream's default --masquerade-bit 14).</summary>
     public const string MasqueradeMark = "0x4000";
 
-    public static RuleSet Write(ProxierConfig config, IReadOnlyList<ProxiedServicePort> ports, IEnumerable<string> existingNatChains)
+    /// <summary>The ruleset for <paramref name="ports"/>; with a <paramref name="cache"/> (one per proxier: the rules depend
+    /// on its configuration), ports unchanged since the previous call are written from their previous rules.</summary>
+    public static RuleSet Write(
+        ProxierConfig config, IReadOnlyList<ProxiedServicePort> ports, IEnumerable<string> existingNatChains, PortRulesCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(ports);
@@ -26,8 +29,15 @@ internal static partial class RuleSetWriter
         WriteFixedNatChains(nat);
         foreach (var port in ports)
         {
+            if (cache?.TryReplay(port, filter, nat) == true)
+            {
+                continue;
+            }
+            var (filterMark, natMark) = (filter.Mark, nat.Mark);
             WriteServicePort(filter, nat, config, port);
+            cache?.Remember(port, filter.Since(filterMark), nat.Since(natMark));
         }
+        cache?.Completed();
         filter.Rule(ChainNames.Services, Comment("reject traffic to unallocated service IPs"), "-d", config.ServiceCidr, "-j", "REJECT");
         nat.Rule(ChainNames.Services, Comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
             "-m addrtype --dst-type LOCAL", "-j", ChainNames.NodePorts);

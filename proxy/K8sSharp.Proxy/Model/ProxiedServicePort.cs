@@ -52,4 +52,22 @@ internal sealed record ProxiedServicePort
     public bool UsesClusterEndpoints => !InternalPolicyLocal || ExternallyAccessible;
 
     public bool UsesLocalEndpoints => InternalPolicyLocal || ExternalPolicyLocal;
+
+    /// <summary>Value equality, lists included (a record's own compares lists by reference): equal ports get equal rules.</summary>
+    public bool Equals(ProxiedServicePort? other) =>
+        other is not null
+        && Name == other.Name
+        && ClusterIp == other.ClusterIp
+        && Port == other.Port
+        && NodePort == other.NodePort
+        && AffinitySeconds == other.AffinitySeconds
+        && InternalPolicyLocal == other.InternalPolicyLocal
+        && ExternalTrafficLocal == other.ExternalTrafficLocal
+        && HealthCheckNodePort == other.HealthCheckNodePort
+        && ExternalIps.SequenceEqual(other.ExternalIps, StringComparer.Ordinal)
+        && LoadBalancerIps.SequenceEqual(other.LoadBalancerIps, StringComparer.Ordinal)
+        && LoadBalancerSourceRanges.SequenceEqual(other.LoadBalancerSourceRanges, StringComparer.Ordinal)
+        && Endpoints.SequenceEqual(other.Endpoints);
+
+    public override int GetHashCode() => HashCode.Combine(Name, ClusterIp, Port, NodePort, Endpoints.Count);
 }
