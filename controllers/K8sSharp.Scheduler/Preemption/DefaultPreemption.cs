@@ -5,8 +5,10 @@ namespace K8sSharp.Scheduler.Preemption;
 /// <summary>
 /// What preemption decided: the node to nominate with the victims to delete there, or why not. <see cref="NominatedNode"/>
 /// follows upstream's PostFilterResult: null keeps the pod's nominatedNodeName, "" clears it.
+/// <see cref="LowerNominated"/> are the lower-priority pods nominated to that node, which may no longer fit there and
+/// lose their nomination (upstream's prepareCandidate).
 /// </summary>
-internal sealed record PreemptionOutcome(string? NominatedNode, IReadOnlyList<PodInfo> Victims, string Message)
+internal sealed record PreemptionOutcome(string? NominatedNode, IReadOnlyList<PodInfo> Victims, string Message, IReadOnlyList<PodInfo>? LowerNominated = null)
 {
     public bool Succeeded => !string.IsNullOrEmpty(NominatedNode);
 }
@@ -56,7 +58,7 @@ internal sealed class DefaultPreemption(Profile profile)
             return new PreemptionOutcome("", [], "preemption: " + new FitError(state.AllNodes.Count, all, null).Message);
         }
         var best = PickNode(candidates);
-        return new PreemptionOutcome(best.Node.Name, best.Victims, string.Empty);
+        return new PreemptionOutcome(best.Node.Name, best.Victims, string.Empty, state.Nominated.LowerPriorityOn(best.Node.Name, state.Pod));
     }
 
     /// <summary>
