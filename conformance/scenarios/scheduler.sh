@@ -6,7 +6,9 @@
 #   - a pod too big for every node stays Pending with PodScheduled=False/Unschedulable and a FailedScheduling event
 #     in upstream's wording;
 #   - a higher-priority pod (PriorityClass resolved by the API server) preempts a lower-priority one: the victim is
-#     deleted with a DisruptionTarget condition, the preemptor nominated and, once the victim is gone, bound there.
+#     deleted with a DisruptionTarget condition, the preemptor nominated and, once the victim is gone, bound there;
+#   - preemption honours a PodDisruptionBudget: of two lower-priority pods, the one a PDB (minAvailable 1) covers is
+#     spared although it is the less important one, and the other becomes the victim.
 # Every pod selects this run's nodes (label sched-run), so nodes of other tests or a real kubelet are never used.
 # shellcheck source=conformance/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -14,14 +16,14 @@ require_ns
 
 run=$(rand_suffix)
 a=sched-$run-a b=sched-$run-b c=sched-$run-c
-high=sched-$run-high
+high=sched-$run-high mid=sched-$run-mid
 k=(kubectl -n "$NS")
 
 cleanup() {
   # No kubelet confirms the deletion of bound pods: finish it as a kubelet would, then remove the fake nodes.
   kubectl -n "$NS" delete pods --all --force --grace-period=0 >/dev/null 2>&1
   kubectl delete node "$a" "$b" "$c" --wait=false >/dev/null 2>&1
-  kubectl delete priorityclass "$high" --wait=false >/dev/null 2>&1
+  kubectl delete priorityclass "$high" "$mid" --wait=false >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -96,3 +98,26 @@ expect_eventually "victim has a Preempted event" 'Preempted by pod .* on node '"
 expect_success "the victim's termination completes (force delete, as a kubelet would confirm)" \
   "${k[@]}" delete pod victim --force --grace-period=0
 expect_eventually "preemptor is bound to $a" "^$a\$" bash -c "$(node_of preemptor)"
+
+# PDB-aware preemption on $c (cpu 2): "guarded" (priority 0, covered by a PDB with minAvailable 1) and "exposed"
+# (priority 100) fill it; a priority-1000 pod needs cpu 1 there. Without the budget the less important "guarded"
+# would be the victim; with it, "exposed" is.
+expect_success "create PriorityClass $mid (100)" kubectl create priorityclass "$mid" --value=100
+expect_success "kubectl run guarded (priority 0, cpu 1 on $c, app=guarded-$run)" "${k[@]}" run guarded --image=busybox --restart=Never \
+  --labels="app=guarded-$run" --overrides="$(spec guarded 1 c)"
+expect_success "kubectl run exposed (priority 100, cpu 1 on $c)" "${k[@]}" run exposed --image=busybox --restart=Never \
+  --overrides="$(spec exposed 1 c "\"priorityClassName\":\"$mid\"")"
+expect_eventually "guarded and exposed are bound to $c" "^$c $c\$" bash -c "echo \$($(node_of guarded)) \$($(node_of exposed))"
+expect_success "kubectl create pdb guarded --min-available=1" "${k[@]}" create pdb guarded --selector="app=guarded-$run" --min-available=1
+expect_eventually "the disruption controller allows no disruption of guarded (0 of 1 healthy)" '^1 0$' \
+  "${k[@]}" get pdb guarded -o 'jsonpath={.status.expectedPods} {.status.disruptionsAllowed}'
+expect_success "kubectl run urgent (priorityClassName $high, cpu 1 on $c)" "${k[@]}" run urgent --image=busybox --restart=Never \
+  --overrides="$(spec urgent 1 c "\"priorityClassName\":\"$high\"")"
+expect_eventually "urgent is nominated to $c" "^$c\$" "${k[@]}" get pod urgent -o 'jsonpath={.status.nominatedNodeName}'
+expect_eventually "exposed, not covered by a budget, is the victim (DisruptionTarget PreemptionByScheduler)" '^deleting PreemptionByScheduler$' bash -c \
+  "kubectl -n '$NS' get pod exposed -o go-template='{{if .metadata.deletionTimestamp}}deleting{{end}} {{range .status.conditions}}{{if eq .type \"DisruptionTarget\"}}{{.reason}}{{end}}{{end}}'"
+expect_output "guarded is spared (no deletionTimestamp, still on $c)" "^ $c\$" "${k[@]}" get pod guarded -o 'jsonpath={.metadata.deletionTimestamp} {.spec.nodeName}'
+expect_eventually "exposed has a Preempted event" 'Preempted by pod .* on node '"$c" \
+  "${k[@]}" get events --field-selector involvedObject.name=exposed,reason=Preempted -o 'jsonpath={.items[*].message}'
+expect_success "exposed's termination completes (force delete, as a kubelet would confirm)" "${k[@]}" delete pod exposed --force --grace-period=0
+expect_eventually "urgent is bound to $c" "^$c\$" bash -c "$(node_of urgent)"

@@ -34,6 +34,14 @@ internal sealed class FakeSchedulerApi : ISchedulerApi
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<string> ClearedNominations { get; } = new();
+
+    public Task ClearNominatedNodeAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        ClearedNominations.Enqueue(pod.Metadata.Name);
+        return Task.CompletedTask;
+    }
+
     public Task PreemptAsync(V1Pod victim, V1PodCondition disruption, CancellationToken cancellationToken)
     {
         Preempted.Enqueue(victim.Metadata.Name);

@@ -118,6 +118,24 @@ public sealed class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Preempting_clears_the_nomination_of_lower_priority_pods_nominated_to_that_node()
+    {
+        handlers.NodeAdded(Build.Node("n1", cpu: "2"));
+        handlers.PodAdded(Build.Pod("low", cpu: "2", priority: 10, node: "n1"));
+        var mid = Build.Pod("mid", cpu: "2", priority: 100);
+        mid.Status.NominatedNodeName = "n1";
+        handlers.PodAdded(mid);
+        handlers.PodAdded(Build.Pod("high", cpu: "2", priority: 1000));
+
+        (await scheduler.ScheduleNextAsync(CancellationToken.None)).Should().BeTrue("the highest priority pod goes first");
+        await scheduler.DrainAsync();
+
+        api.Preempted.Should().Equal("low");
+        api.Statuses.Single().Should().Match<(string Pod, V1PodCondition Condition, string? Nominated)>(s => s.Pod == "high" && s.Nominated == "n1");
+        api.ClearedNominations.Should().Equal("mid");
+    }
+
+    [Fact]
     public async Task Pods_that_may_not_preempt_say_so()
     {
         handlers.NodeAdded(Build.Node("n1", cpu: "1"));

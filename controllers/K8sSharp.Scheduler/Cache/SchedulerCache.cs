@@ -73,7 +73,7 @@ internal sealed class SchedulerCache
     public PodInfo Assume(PodInfo pod, string nodeName)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var placed = new PodInfo(pod.Pod, nodeName);
+        var placed = pod.On(nodeName);
         RemovePod(placed.Uid);
         Place(placed);
         assumed.Add(placed.Uid);
@@ -102,14 +102,14 @@ internal sealed class SchedulerCache
     public void SetNominated(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var info = new PodInfo(pod);
         if (string.IsNullOrEmpty(pod.Status?.NominatedNodeName))
         {
-            nominated.Remove(info.Uid);
+            nominated.Remove(PodInfo.UidOf(pod));
         }
         else
         {
-            nominated[info.Uid] = new PodInfo(pod, pod.Status.NominatedNodeName);
+            var info = new PodInfo(pod, pod.Status.NominatedNodeName);
+            nominated[info.Uid] = info;
         }
     }
 

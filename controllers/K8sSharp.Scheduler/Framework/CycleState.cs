@@ -38,6 +38,10 @@ internal sealed class NominatedPods
         this.byNode = byNode;
     }
 
+    /// <summary>The pods nominated to <paramref name="node"/> with lower priority than <paramref name="pod"/>.</summary>
+    public IReadOnlyList<PodInfo> LowerPriorityOn(string node, PodInfo pod) =>
+        byNode.TryGetValue(node, out var pods) ? [.. pods.Where(p => p.Uid != pod.Uid && p.Priority < pod.Priority)] : [];
+
     /// <summary>The summed requests of pods nominated to <paramref name="node"/> with priority at least <paramref name="pod"/>'s, other than it.</summary>
     public ResourceSet? ReservedFor(string node, PodInfo pod)
     {

@@ -5,7 +5,7 @@ namespace K8sSharp.Scheduler.Framework;
 /// <summary>
 /// A pod with what the plugins need of it computed once (upstream's framework.PodInfo): effective requests, host
 /// ports, and its required affinity terms. <see cref="NodeName"/> is the node the scheduler's cache places it on,
-/// which for an assumed pod is not yet in its spec.
+/// which for an assumed pod is not yet in its spec. Immutable once built: <see cref="On"/> shares the computed parts.
 /// </summary>
 internal sealed class PodInfo
 {
@@ -21,13 +21,30 @@ internal sealed class PodInfo
         RequiredAntiAffinityTerms = affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? [];
     }
 
+    private PodInfo(PodInfo other, string nodeName)
+    {
+        Pod = other.Pod;
+        NodeName = nodeName;
+        Requests = other.Requests;
+        NonZeroRequests = other.NonZeroRequests;
+        HostPorts = other.HostPorts;
+        RequiredAffinityTerms = other.RequiredAffinityTerms;
+        RequiredAntiAffinityTerms = other.RequiredAntiAffinityTerms;
+    }
+
+    /// <summary>The same pod placed on <paramref name="nodeName"/>, without computing its requests again (assume, nominate).</summary>
+    public PodInfo On(string nodeName) => new(this, nodeName);
+
     public V1Pod Pod { get; }
 
     public string NodeName { get; }
 
-    public string Uid => Pod.Metadata.Uid ?? Key;
+    public string Uid => UidOf(Pod);
 
     public string Key => Pod.Metadata.NamespaceProperty + "/" + Pod.Metadata.Name;
+
+    /// <summary>The key the cache files a pod under: its uid, else namespace/name.</summary>
+    public static string UidOf(V1Pod pod) => pod.Metadata.Uid ?? pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name;
 
     public string Namespace => Pod.Metadata.NamespaceProperty ?? "default";
 

@@ -12,10 +12,13 @@ internal sealed class Profile
 {
     public const string DefaultSchedulerName = "default-scheduler";
 
-    public Profile(IVolumeLookup volumes, Func<V1Pod, V1LabelSelector?> defaultSpreadSelector, string name = DefaultSchedulerName)
+    /// <param name="disruptionBudgets">The PodDisruptionBudgets of a namespace (preemption prefers victims that violate none); none when null.</param>
+    public Profile(IVolumeLookup volumes, Func<V1Pod, V1LabelSelector?> defaultSpreadSelector, string name = DefaultSchedulerName,
+        Func<string, IReadOnlyList<V1PodDisruptionBudget>>? disruptionBudgets = null)
     {
         Name = name;
         Volumes = volumes;
+        DisruptionBudgets = disruptionBudgets ?? (_ => []);
         var fit = new NodeResourcesFit();
         var taints = new TaintToleration();
         var nodeAffinity = new NodeAffinity();
@@ -31,6 +34,9 @@ internal sealed class Profile
     public string Name { get; }
 
     public IVolumeLookup Volumes { get; }
+
+    /// <summary>The PodDisruptionBudgets of a namespace, as the informer last saw them.</summary>
+    public Func<string, IReadOnlyList<V1PodDisruptionBudget>> DisruptionBudgets { get; }
 
     public IReadOnlyList<IPreFilterPlugin> PreFilters { get; }
 

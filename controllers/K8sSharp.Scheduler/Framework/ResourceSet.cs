@@ -110,24 +110,17 @@ internal sealed class ResourceSet
     }
 
     /// <summary>cpu in millicores (rounded up, as Quantity.MilliValue), everything else in whole base units (rounded up, as Value).</summary>
-    /// <remarks>Parsed values are memoized by their text: KubernetesClient's parser is slow and clusters repeat a few quantities.</remarks>
+    /// <remarks>
+    /// Reads the parsed value directly: the quantity's text (ToString) is its canonical form, which KubernetesClient
+    /// recomputes with big-integer arithmetic on every call and cost more than the whole rest of a pod's requests.
+    /// </remarks>
     public static long ToUnits(string name, ResourceQuantity? quantity)
     {
         if (quantity is null)
         {
             return 0;
         }
-        var text = quantity.ToString();
-        if (!Parsed.TryGetValue(text, out var value))
-        {
-            value = quantity.ToDecimal();
-            if (Parsed.Count < 10_000)
-            {
-                Parsed[text] = value;
-            }
-        }
+        var value = quantity.ToDecimal();
         return name == CpuName ? (long)Math.Ceiling(value * 1000) : (long)Math.Ceiling(value);
     }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, decimal> Parsed = new(StringComparer.Ordinal);
 }

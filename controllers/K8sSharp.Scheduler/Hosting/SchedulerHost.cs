@@ -42,7 +42,7 @@ internal static partial class SchedulerHost
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            var config = K8sSharp.Client.Configuration.Kubeconfig.Load(options.Kubeconfig);
             using var client = K8sSharp.Client.ComponentClient.Create(config, "kube-scheduler");
             var runtime = new SchedulerRuntime(client, options.SchedulerName, metrics, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";

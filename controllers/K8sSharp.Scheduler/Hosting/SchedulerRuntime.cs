@@ -46,6 +46,7 @@ internal sealed class SchedulerRuntime(IKubernetes client, string schedulerName,
             informers.GetOrAdd(() => ListWatchers.For<V1Service>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1ReplicaSet>(client)).Lister,
             informers.GetOrAdd(() => ListWatchers.For<V1StatefulSet>(client)).Lister);
-        return new Scheduling.Scheduler(cache, queue, new Profile(volumes, spread.For, schedulerName), api, metrics, time, logger);
+        var budgets = informers.GetOrAdd(() => ListWatchers.For<V1PodDisruptionBudget>(client)).Lister;
+        return new Scheduling.Scheduler(cache, queue, new Profile(volumes, spread.For, schedulerName, ns => budgets.List(ns)), api, metrics, time, logger);
     }
 }

@@ -126,7 +126,7 @@ internal sealed class ClusterEventHandlers(SchedulerCache cache, SchedulingQueue
     /// <summary>Succeeded and Failed pods hold no resources (upstream's pod informer filters them out).</summary>
     public static bool IsTerminal(V1Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";
 
-    private static string Uid(V1Pod pod) => pod.Metadata.Uid ?? pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name;
+    private static string Uid(V1Pod pod) => PodInfo.UidOf(pod);
 
     /// <summary>The node fields filters read; heartbeats and conditions alone do not move pods.</summary>
     private static string SchedulingRelevant(V1Node node) =>

@@ -18,6 +18,9 @@ internal interface ISchedulerApi
     /// </summary>
     Task UpdateStatusAsync(V1Pod pod, V1PodCondition condition, string? nominatedNode, CancellationToken cancellationToken);
 
+    /// <summary>Clears status.nominatedNodeName (a lower-priority pod whose nominated node a preemptor takes).</summary>
+    Task ClearNominatedNodeAsync(V1Pod pod, CancellationToken cancellationToken);
+
     /// <summary>Marks a victim with the DisruptionTarget condition and deletes it (upstream's PreemptPod).</summary>
     Task PreemptAsync(V1Pod victim, V1PodCondition disruption, CancellationToken cancellationToken);
 

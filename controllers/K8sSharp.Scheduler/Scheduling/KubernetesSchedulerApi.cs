@@ -33,6 +33,9 @@ internal sealed class KubernetesSchedulerApi(IKubernetes client, EventRecorder e
         return PatchStatusAsync(pod, status, cancellationToken);
     }
 
+    public Task ClearNominatedNodeAsync(V1Pod pod, CancellationToken cancellationToken) =>
+        PatchStatusAsync(pod, new JsonObject { ["nominatedNodeName"] = null }, cancellationToken);
+
     public async Task PreemptAsync(V1Pod victim, V1PodCondition disruption, CancellationToken cancellationToken)
     {
         await PatchStatusAsync(victim, new JsonObject { ["conditions"] = new JsonArray(Condition(disruption)) }, cancellationToken);

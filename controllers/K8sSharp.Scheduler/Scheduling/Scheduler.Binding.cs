@@ -148,6 +148,17 @@ internal sealed partial class Scheduler
                 // Already gone: nothing left to preempt.
             }
         }
+        foreach (var nominated in outcome.LowerNominated ?? [])
+        {
+            try
+            {
+                await api.ClearNominatedNodeAsync(nominated.Pod, cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Gone meanwhile: nothing to clear.
+            }
+        }
     }
 
     /// <summary>metav1.Time carries whole seconds on the wire.</summary>
