@@ -93,12 +93,7 @@ internal sealed class ResourceQuotaAdmission(StoreRegistry registry, ApiResource
                 throw Forbidden(obj, $"exceeded quota: {quotaName}, requested: {requested.Mask(exceeded).Pretty()}, "
                     + $"used: {used.Mask(exceeded).Pretty()}, limited: {hard.Mask(exceeded).Pretty()}");
             }
-            var merged = status["used"] as JsonObject ?? [];
-            foreach (var (name, q) in newUsed.Mask(requested.Keys))
-            {
-                merged[name] = q.ToString();
-            }
-            status["used"] = merged.DeepClone();
+            status["used"] = newUsed.ToJson();
             quota["status"] = status.DeepClone();
             return quota;
         }, ct, systemWrite: true);
