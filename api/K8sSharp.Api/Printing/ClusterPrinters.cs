@@ -28,9 +28,8 @@ internal static class ClusterPrinters
             CsrCondition(csr)));
         yield return new KindPrinter("", "ResourceQuota",
         [
-            Col.Name, Col.Str("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+            Col.Name, Col.Age, Col.Str("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
             Col.Str("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
-            Col.Age,
         ], ResourceQuota);
         yield return new KindPrinter("", "ComponentStatus",
         [
@@ -104,9 +103,9 @@ internal static class ClusterPrinters
         }
         return new JsonArray(
             PrintFormat.Name(quota),
+            PrintFormat.CreationAge(quota, now),
             TrimListSeparator(requests.ToString()),
-            TrimListSeparator(limits.ToString()),
-            PrintFormat.CreationAge(quota, now));
+            TrimListSeparator(limits.ToString()));
     }
 
     private static string TrimListSeparator(string text) =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using K8sSharp.Api.Quota;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry.Admission;
 using K8sSharp.ApiServer.Registry.Allocation;
@@ -28,15 +29,32 @@ internal sealed class StoreRegistry(ApiCatalog catalog, IStorage storage, TimePr
     /// <summary>The raw storage, for allocations kept outside any resource (node ports).</summary>
     public IStorage Storage => storage;
 
-    private IStoreHooks? HooksFor(ApiResource resource) => resource switch
+    /// <summary>
+    /// A kind's admission chain and store decorators, in upstream's plugin order: LimitRanger first (so quota sees
+    /// defaulted pods), the kind's own plugins, ResourceQuota last among admission; allocations run after admission.
+    /// </summary>
+    private IStoreHooks? HooksFor(ApiResource resource)
     {
-        { Group: "", Name: "services" } => new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage)),
-        { Group: "", Name: "pods" } => new ChainedStoreHooks(new ServiceAccountAdmission(this), new PodPriorityAdmission(this)),
-        { Group: "", Name: "persistentvolumeclaims" } => new StorageAdmission(this, claims: true),
-        { Group: "", Name: "persistentvolumes" } => new StorageAdmission(this, claims: false),
-        _ when authorizer is not null && RbacEscalationAdmission.Handles(resource) => new RbacEscalationAdmission(resource, authorizer, this),
-        _ => null,
-    };
+        var quota = resource.Namespaced && QuotaEvaluators.For(resource.Group, resource.Name) is { } evaluator
+            ? new ResourceQuotaAdmission(this, resource, evaluator, time)
+            : null;
+        IStoreHooks?[] chain = resource switch
+        {
+            { Group: "", Name: "services" } => [quota, new ServiceAllocator(new ClusterIpAllocator(this, ServiceCidr.Default), new NodePortAllocator(storage))],
+            { Group: "", Name: "pods" } => [new LimitRangerAdmission(this, pods: true), new ServiceAccountAdmission(this), new PodPriorityAdmission(this), quota],
+            { Group: "", Name: "persistentvolumeclaims" } => [new LimitRangerAdmission(this, pods: false), new StorageAdmission(this, claims: true), quota],
+            { Group: "", Name: "persistentvolumes" } => [new StorageAdmission(this, claims: false)],
+            _ when authorizer is not null && RbacEscalationAdmission.Handles(resource) => [new RbacEscalationAdmission(resource, authorizer, this), quota],
+            _ => [quota],
+        };
+        var hooks = chain.OfType<IStoreHooks>().ToArray();
+        return hooks.Length switch
+        {
+            0 => null,
+            1 => hooks[0],
+            _ => new ChainedStoreHooks(hooks),
+        };
+    }
 
     public ResourceStore Namespaces => For(Catalog.Find("", "v1", "namespaces")!);
 

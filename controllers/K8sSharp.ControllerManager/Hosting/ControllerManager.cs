@@ -13,6 +13,7 @@ using K8sSharp.ControllerManager.Namespaces;
 using K8sSharp.ControllerManager.NodeIpam;
 using K8sSharp.ControllerManager.NodeLifecycle;
 using K8sSharp.ControllerManager.ReplicaSets;
+using K8sSharp.ControllerManager.ResourceQuotas;
 using K8sSharp.ControllerManager.ReplicationControllers;
 using K8sSharp.ControllerManager.RootCa;
 using K8sSharp.ControllerManager.ServiceAccounts;
@@ -75,6 +76,7 @@ internal sealed class ControllerManager
         (new LocalPathProvisioner(client, recorderFor(VolumeNames.LocalPathProvisioner), options.LocalPathDir, time, loggers.CreateLogger<LocalPathProvisioner>()), 1),
         (new ClaimProtectionController(client, time, loggers.CreateLogger<ClaimProtectionController>()), 1),
         (new VolumeProtectionController(client, time, loggers.CreateLogger<VolumeProtectionController>()), 1),
+        (new ResourceQuotaController(client, options.ResourceQuotaSyncPeriod, time, loggers.CreateLogger<ResourceQuotaController>()), 5),
     ];
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// Controller settings keep upstream's flag names: <c>--cluster-cidr</c> and <c>--node-cidr-mask-size</c> (node IPAM;
 /// the cluster's pod CIDR 10.244.0.0/16 and a /24 per node), <c>--node-monitor-grace-period</c> (40s) and
 /// <c>--node-startup-grace-period</c> (60s) for node lifecycle; durations as Go writes them (40s, 2m, 1m30s).
+/// <c>--resource-quota-sync-period</c> (5m) is how often quota usage is recalculated in full.
 /// <c>--local-path-dir</c> (default /var/lib/k8ssharp/local-path) is where the local-path provisioner puts volume
 /// directories on nodes; it must equal the kubelets' <c>--local-path-dir</c>, which create and remove them.
 /// </summary>
@@ -30,6 +31,9 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
     /// <summary>Base directory, on the nodes, of local-path volumes.</summary>
     public string LocalPathDir { get; init; } = "/var/lib/k8ssharp/local-path";
 
+    /// <summary>How often every ResourceQuota's usage is recalculated in full (upstream's --resource-quota-sync-period).</summary>
+    public TimeSpan ResourceQuotaSyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
         => Flag.Parse(args, new ControllerManagerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
@@ -40,7 +44,9 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
             "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = flag.Duration() },
             "--node-startup-grace-period" => options with { NodeStartupGracePeriod = flag.Duration() },
             "--local-path-dir" => options with { LocalPathDir = flag.Value() },
+            "--resource-quota-sync-period" => options with { ResourceQuotaSyncPeriod = flag.Duration() },
             _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
-                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>"),
+                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>, "
+                + "--resource-quota-sync-period <duration>"),
         });
 }

@@ -24,7 +24,7 @@ public class ExtraPrinterTests
             {"metadata":{"name":"q"},"status":{
               "hard":{"requests.cpu":"2","limits.memory":"4Gi","pods":"10","limits.cpu":"4"},
               "used":{"requests.cpu":"500m","limits.memory":"1Gi","pods":"3"}}}
-            """)).Should().Equal("q", "pods: 3/10, requests.cpu: 500m/2", "limits.cpu: 0/4, limits.memory: 1Gi/4Gi", "<unknown>");
+            """)).Should().Equal("q", "<unknown>", "pods: 3/10, requests.cpu: 500m/2", "limits.cpu: 0/4, limits.memory: 1Gi/4Gi");
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal static class StrategyFactory
         ("", "services") => new ServiceStrategy(resource),
         ("", "pods") => new PodStrategy(resource),
         ("", "configmaps") => new ConfigMapStrategy(resource),
+        ("", "limitranges") => new LimitRangeStrategy(resource),
         ("", "persistentvolumeclaims" or "persistentvolumes") => new ClaimStrategy(resource),
         ("", "replicationcontrollers" or "podtemplates") => new WorkloadStrategy(resource),
         ("apps", "deployments" or "replicasets" or "daemonsets" or "statefulsets") => new WorkloadStrategy(resource),
