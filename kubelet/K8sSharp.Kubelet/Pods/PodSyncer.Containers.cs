@@ -116,6 +116,7 @@ internal sealed partial class PodSyncer
         {
             return;
         }
+        Step(pod, sync, $"image of {spec.Name} checked");
         var restartCount = previous is null ? 0 : previous.RestartCount + 1;
         string id;
         try
@@ -142,6 +143,7 @@ internal sealed partial class PodSyncer
             deps.Events.Emit(pod, spec.Name, EventTypes.Warning, Reasons.Failed, "Error: " + e.Message);
             return;
         }
+        Step(pod, sync, $"container {spec.Name} created");
         deps.Events.Emit(pod, spec.Name, EventTypes.Normal, Reasons.Created, $"Created container: {spec.Name}");
         try
         {
@@ -153,6 +155,7 @@ internal sealed partial class PodSyncer
             deps.Events.Emit(pod, spec.Name, EventTypes.Warning, Reasons.Failed, "Error: " + e.Message);
             return;
         }
+        Step(pod, sync, $"container {spec.Name} started");
         deps.Events.Emit(pod, spec.Name, EventTypes.Normal, Reasons.Started, $"Started container {spec.Name}");
         var meta = pod.Metadata;
         deps.Logs.Ensure(id, deps.Paths.ContainerLogFile(meta.NamespaceProperty, meta.Name, meta.Uid, spec.Name, restartCount), deps.Paths.ContainerLogLink(meta.NamespaceProperty, meta.Name, spec.Name, id));
