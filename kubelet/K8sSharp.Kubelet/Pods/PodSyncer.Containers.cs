@@ -160,7 +160,10 @@ internal sealed partial class PodSyncer
         var meta = pod.Metadata;
         deps.Logs.Ensure(id, deps.Paths.ContainerLogFile(meta.NamespaceProperty, meta.Name, meta.Uid, spec.Name, restartCount), deps.Paths.ContainerLogLink(meta.NamespaceProperty, meta.Name, spec.Name, id));
         await RunPostStartAsync(target, spec, id, cancellationToken);
-        await RemoveOldContainersAsync(meta.Uid, spec.Name, keep: [id, previous?.Id], cancellationToken);
+        if (previous is not null) // a first start has no older containers of its name to remove
+        {
+            await RemoveOldContainersAsync(meta.Uid, spec.Name, keep: [id, previous.Id], cancellationToken);
+        }
     }
 
     private async Task RunPostStartAsync(ContainerTarget target, V1Container spec, string id, CancellationToken cancellationToken)
@@ -180,7 +183,7 @@ internal sealed partial class PodSyncer
     }
 
     /// <summary>Keeps the newest and the previous container of a name (status and lastState, logs --previous); removes older ones.</summary>
-    private async Task RemoveOldContainersAsync(string uid, string name, string?[] keep, CancellationToken cancellationToken)
+    private async Task RemoveOldContainersAsync(string uid, string name, string[] keep, CancellationToken cancellationToken)
     {
         var state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
         foreach (var old in state.Containers.Where(c => c.Name == name && !c.Running && !keep.Contains(c.Id)))

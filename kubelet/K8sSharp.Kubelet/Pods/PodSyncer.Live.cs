@@ -103,6 +103,7 @@ internal sealed partial class PodSyncer
         try
         {
             id = await deps.Runtime.CreateContainerAsync(ContainerConfigBuilder.Sandbox(pod, deps.Node.NodeName, attempt, deps.Node.ClusterDomain), cancellationToken);
+            Step(pod, sync, "sandbox container created");
             await deps.Runtime.StartContainerAsync(id, cancellationToken);
             Step(pod, sync, "sandbox container started");
             if (!hostNetwork)

@@ -150,11 +150,10 @@ internal sealed class Handlers(IContainerRuntime runtime, HttpMessageInvoker htt
         var address = HostPort(target.PodIp, action.Port);
         try
         {
-            using var channel = GrpcChannel.ForAddress("http://" + address);
+            using var channel = GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions { HttpHandler = new ProbeUserAgent(new SocketsHttpHandler()) });
             var client = new Health.HealthClient(channel);
             var response = await client.CheckAsync(
-                new HealthCheckRequest { Service = action.Service ?? "" }, headers: new Grpc.Core.Metadata { { "User-Agent", UserAgent } },
-                deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+                new HealthCheckRequest { Service = action.Service ?? "" }, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving
                 ? new HandlerResult(true, "service healthy")
                 : new HandlerResult(false, $"service unhealthy (responded with \"{ProtoName(response.Status)}\")");
@@ -174,9 +173,23 @@ internal sealed class Handlers(IContainerRuntime runtime, HttpMessageInvoker htt
         _ => $"error: health rpc probe failed: rpc error: code = {status.StatusCode} desc = {status.Detail}",
     };
 
+    /// <summary>
+    /// Puts kube-probe/1.35 first in the User-Agent (grpc-dotnet sets its own), as grpc-go's WithUserAgent prefixes it.
+    /// </summary>
+    private sealed class ProbeUserAgent(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var library = request.Headers.TryGetValues("User-Agent", out var values) ? " " + string.Join(' ', values) : "";
+            request.Headers.Remove("User-Agent");
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent + library);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     /// <summary>The enum value's name in the .proto (SERVING, NOT_SERVING, SERVICE_UNKNOWN), as Go's String() prints it.</summary>
     private static string ProtoName(HealthCheckResponse.Types.ServingStatus status) =>
-        HealthCheckResponse.Types.ServingStatus.Descriptor.FindValueByNumber((int)status)?.Name ?? ((int)status).ToString(CultureInfo.InvariantCulture);
+        HealthCheckResponse.Descriptor.EnumTypes.Single(e => e.Name == "ServingStatus").FindValueByNumber((int)status)?.Name ?? ((int)status).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Go's net.JoinHostPort: an IPv6 address in brackets.</summary>
     private static string HostPort(string host, int port) =>
