@@ -8,7 +8,7 @@
 #   - readiness and liveness probes, CrashLoopBackOff, restartPolicy Never;
 #   - env (configMapKeyRef, secretKeyRef, envFrom, fieldRef) and configMap/secret volumes (refreshed on change);
 #   - init containers and a sidecar, emptyDir shared between them, downwardAPI and projected volumes (a bound
-#     service-account token from the TokenRequest API, kube-root-ca.crt), runAsUser; termination messages;
+#     service-account token from the TokenRequest API, kube-root-ca.crt), runAsUser; termination messages (also FallbackToLogsOnError);
 #     image pull failures;
 #   - logs in /var/log/pods in CRI format with /var/log/containers links; deleting a pod removes its containers.
 # Needs root (it reads the node's log files and asks docker about containers).
@@ -170,6 +170,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: fallback}
+spec:
+  nodeName: $NODE
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox:1.35, terminationMessagePolicy: FallbackToLogsOnError, command: [sh, -c, 'echo first-line; echo last-words; exit 3']}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: nopull}
 spec:
   nodeName: $NODE
@@ -231,6 +240,8 @@ expect_eventually "projected volume: a bound service-account token (a JWT) and t
   'stdout F token-parts=3 ca=-----BEGIN CERTIFICATE-----$' cat "$LOGS/${NS}_feat_${FEAT_UID}/main/0.log"
 expect_eventually "the termination message file becomes the terminated state's message" '^Failed 4 Error goodbye-message$' \
   "${k[@]}" get pod message -o 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.message}'
+expect_eventually "FallbackToLogsOnError: a failed container without a message file reports the tail of its log" \
+  '^Failed 3 first-line last-words$' bash -c "kubectl -n $NS get pod fallback -o 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].state.terminated.message}' | tr '\n' ' ' | sed 's/ *\$//'"
 expect_eventually "an image that cannot be pulled waits in ErrImagePull / ImagePullBackOff" '^(ErrImagePull|ImagePullBackOff)$' \
   "${k[@]}" get pod nopull -o 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'
 

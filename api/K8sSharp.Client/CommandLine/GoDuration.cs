@@ -34,6 +34,26 @@ public static partial class GoDuration
         return total;
     }
 
+    /// <summary>
+    /// Go's time.Duration.String() to millisecond precision, as upstream messages print durations: <c>1s</c>,
+    /// <c>1m0s</c>, <c>1h2m3.5s</c>, <c>500ms</c>, <c>0s</c>.
+    /// </summary>
+    public static string Format(TimeSpan duration)
+    {
+        var milliseconds = (long)Math.Round(Math.Abs(duration.TotalMilliseconds));
+        var sign = duration < TimeSpan.Zero && milliseconds > 0 ? "-" : "";
+        if (milliseconds < 1000)
+        {
+            return milliseconds == 0 ? "0s" : $"{sign}{milliseconds.ToString(CultureInfo.InvariantCulture)}ms";
+        }
+        var hours = milliseconds / 3_600_000;
+        var minutes = milliseconds / 60_000 % 60;
+        var seconds = (milliseconds % 60_000 / 1000m).ToString("0.###", CultureInfo.InvariantCulture);
+        var head = hours > 0 ? $"{hours.ToString(CultureInfo.InvariantCulture)}h{minutes.ToString(CultureInfo.InvariantCulture)}m"
+            : minutes > 0 ? $"{minutes.ToString(CultureInfo.InvariantCulture)}m" : "";
+        return $"{sign}{head}{seconds}s";
+    }
+
     [GeneratedRegex(@"(?<value>[0-9]+(\.[0-9]+)?)(?<unit>ns|us|µs|ms|s|m|h)")]
     private static partial Regex Part();
 }

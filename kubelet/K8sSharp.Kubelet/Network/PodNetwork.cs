@@ -11,7 +11,7 @@ internal sealed class CniException(string message) : Exception(message);
 
 /// <summary>
 /// Puts pods on the node's network by executing the CNI plugins of <see cref="CniConfig"/> the way a runtime does
-/// (CNI spec 1.0): each plugin of the list in order with CNI_COMMAND=ADD, its config on stdin, the previous result in
+/// (CNI spec 1.0): each plugin of a list in order with CNI_COMMAND=ADD, its config on stdin, the previous result in
 /// prevResult; DEL in reverse order with the ADD result. The ADD result is kept under the state directory per sandbox,
 /// so the pod IP and the DEL survive a kubelet restart. Not ready until the node has a podCIDR.
 /// </summary>
@@ -51,8 +51,12 @@ internal sealed partial class PodNetwork(IProcessRunner runner, string cniBinDir
     {
         ArgumentNullException.ThrowIfNull(request);
         var list = podNetwork ?? throw new CniException("network plugin not ready: the node has no podCIDR yet");
-        await AddAsync(CniConfig.Loopback(), request, "lo", cancellationToken);
-        var result = await AddAsync(list, request, "eth0", cancellationToken);
+        // The loopback network and the pod network attach concurrently, as containerd's go-cni attaches every network
+        // of a sandbox (the plugins within one list still run in order, each fed the previous result).
+        var loopback = AddAsync(CniConfig.Loopback(), request, "lo", cancellationToken);
+        var pod = AddAsync(list, request, "eth0", cancellationToken);
+        await Task.WhenAll(loopback, pod);
+        var result = await pod;
         await File.WriteAllTextAsync(ResultPath(request.SandboxId), result?.ToJsonString() ?? "{}", cancellationToken);
         return CniConfig.FirstIp(result) ?? throw new CniException("the CNI result has no IPv4 address: " + result?.ToJsonString());
     }

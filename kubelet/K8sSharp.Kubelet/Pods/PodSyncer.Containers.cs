@@ -116,6 +116,7 @@ internal sealed partial class PodSyncer
         {
             return;
         }
+        Step(pod, sync, $"image of {spec.Name} checked");
         var restartCount = previous is null ? 0 : previous.RestartCount + 1;
         string id;
         try
@@ -142,6 +143,7 @@ internal sealed partial class PodSyncer
             deps.Events.Emit(pod, spec.Name, EventTypes.Warning, Reasons.Failed, "Error: " + e.Message);
             return;
         }
+        Step(pod, sync, $"container {spec.Name} created");
         deps.Events.Emit(pod, spec.Name, EventTypes.Normal, Reasons.Created, $"Created container: {spec.Name}");
         try
         {
@@ -153,11 +155,15 @@ internal sealed partial class PodSyncer
             deps.Events.Emit(pod, spec.Name, EventTypes.Warning, Reasons.Failed, "Error: " + e.Message);
             return;
         }
+        Step(pod, sync, $"container {spec.Name} started");
         deps.Events.Emit(pod, spec.Name, EventTypes.Normal, Reasons.Started, $"Started container {spec.Name}");
         var meta = pod.Metadata;
         deps.Logs.Ensure(id, deps.Paths.ContainerLogFile(meta.NamespaceProperty, meta.Name, meta.Uid, spec.Name, restartCount), deps.Paths.ContainerLogLink(meta.NamespaceProperty, meta.Name, spec.Name, id));
         await RunPostStartAsync(target, spec, id, cancellationToken);
-        await RemoveOldContainersAsync(meta.Uid, spec.Name, keep: [id, previous?.Id], cancellationToken);
+        if (previous is not null) // a first start has no older containers of its name to remove
+        {
+            await RemoveOldContainersAsync(meta.Uid, spec.Name, keep: [id, previous.Id], cancellationToken);
+        }
     }
 
     private async Task RunPostStartAsync(ContainerTarget target, V1Container spec, string id, CancellationToken cancellationToken)
@@ -177,7 +183,7 @@ internal sealed partial class PodSyncer
     }
 
     /// <summary>Keeps the newest and the previous container of a name (status and lastState, logs --previous); removes older ones.</summary>
-    private async Task RemoveOldContainersAsync(string uid, string name, string?[] keep, CancellationToken cancellationToken)
+    private async Task RemoveOldContainersAsync(string uid, string name, string[] keep, CancellationToken cancellationToken)
     {
         var state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
         foreach (var old in state.Containers.Where(c => c.Name == name && !c.Running && !keep.Contains(c.Id)))

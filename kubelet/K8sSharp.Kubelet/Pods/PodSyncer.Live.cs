@@ -16,6 +16,7 @@ internal sealed partial class PodSyncer
     {
         var uid = pod.Metadata.Uid;
         var state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
+        Step(pod, sync, "runtime state read");
         if (NeedsNewSandbox(pod, state))
         {
             if (pod.Spec.RestartPolicy == "Never" && state.Containers.Count > 0)
@@ -29,6 +30,7 @@ internal sealed partial class PodSyncer
                 return;
             }
             state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
+            Step(pod, sync, "sandbox ready");
         }
         var podIp = PodIpOf(pod, state);
         var sandbox = state.LatestSandbox!;
@@ -44,16 +46,19 @@ internal sealed partial class PodSyncer
             await WriteStatusAsync(pod, state, sync, podIp, cancellationToken);
             return;
         }
+        Step(pod, sync, "dns files and volumes set up");
         var target = new ContainerTarget(pod, sandbox.Id, podIp ?? deps.Node.HostIp, mounts);
         deps.Probes.Sync(pod, state, target.PodIp);
         if (await SyncInitContainersAsync(target, state, sync, cancellationToken))
         {
             await SyncAppContainersAsync(target, state, sync, cancellationToken);
         }
+        Step(pod, sync, "containers synced");
         state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
         deps.Probes.Sync(pod, state, target.PodIp);
         EnsureLogCopies(pod, state);
         await WriteStatusAsync(pod, state, sync, podIp, cancellationToken);
+        Step(pod, sync, "status written");
     }
 
     /// <summary>A pod and the parts of its sandbox its containers need.</summary>
@@ -98,12 +103,15 @@ internal sealed partial class PodSyncer
         try
         {
             id = await deps.Runtime.CreateContainerAsync(ContainerConfigBuilder.Sandbox(pod, deps.Node.NodeName, attempt, deps.Node.ClusterDomain), cancellationToken);
+            Step(pod, sync, "sandbox container created");
             await deps.Runtime.StartContainerAsync(id, cancellationToken);
+            Step(pod, sync, "sandbox container started");
             if (!hostNetwork)
             {
                 var sandbox = (await deps.Runtime.GetPodAsync(meta.Uid, cancellationToken)).Sandboxes.First(s => s.Id == id);
                 var request = new PodNetworkRequest(meta.NamespaceProperty, meta.Name, meta.Uid, id, $"/proc/{sandbox.Pid}/ns/net", PortMappings(pod));
                 var ip = await deps.Network.SetUpAsync(request, cancellationToken);
+                Step(pod, sync, "network set up");
                 LogSandbox(Logger, meta.NamespaceProperty, meta.Name, ip);
             }
             return true;

@@ -177,6 +177,18 @@ internal sealed partial class PodSyncer(PodSyncerDependencies deps)
     private static V1Container? SpecOf(V1Pod pod, string name) =>
         pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).FirstOrDefault(c => c.Name == name);
 
+    /// <summary>Debug timing of a live pod's sync: the step just done and the milliseconds since the sync began.</summary>
+    private void Step(V1Pod pod, SyncState sync, string step)
+    {
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            LogStep(Logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, step, System.Diagnostics.Stopwatch.GetElapsedTime(sync.StartedTimestamp).TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 6206, Level = LogLevel.Debug, Message = "sync {Namespace}/{Name}: {Step} at {Milliseconds:0} ms")]
+    private static partial void LogStep(ILogger logger, string @namespace, string name, string step, double milliseconds);
+
     [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "deleted pod {Namespace}/{Name} after its containers stopped")]
     private static partial void LogDeleted(ILogger logger, string @namespace, string name);
 

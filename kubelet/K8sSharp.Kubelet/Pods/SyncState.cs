@@ -12,6 +12,9 @@ internal sealed class SyncState(DateTimeOffset now)
 
     public DateTimeOffset NextSync { get; private set; } = now + ResyncPeriod;
 
+    /// <summary>When the sync began (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the Debug timing of its steps.</summary>
+    public long StartedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>Asks for a sync no later than <paramref name="at"/>.</summary>
     public void SyncBy(DateTimeOffset at)
     {

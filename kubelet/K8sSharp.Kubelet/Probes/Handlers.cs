@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using k8s.Models;
+using K8sSharp.Client.CommandLine;
 using K8sSharp.Kubelet.Runtime;
 
 namespace K8sSharp.Kubelet.Probes;
@@ -140,27 +141,59 @@ internal sealed class Handlers(IContainerRuntime runtime, HttpMessageInvoker htt
         }
     }
 
+    /// <summary>
+    /// grpc.health.v1.Health/Check over HTTP/2 cleartext (prior knowledge, no TLS: upstream supports no credentials),
+    /// with upstream's failure messages. The deadline covers connecting and the call.
+    /// </summary>
     private static async Task<HandlerResult> GrpcAsync(V1GRPCAction action, HandlerTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var address = $"http://{target.PodIp}:{action.Port.ToString(CultureInfo.InvariantCulture)}";
+        var address = HostPort(target.PodIp, action.Port);
         try
         {
-            using var channel = GrpcChannel.ForAddress(address);
+            using var channel = GrpcChannel.ForAddress("http://" + address, new GrpcChannelOptions { HttpHandler = new ProbeUserAgent(new SocketsHttpHandler()) });
             var client = new Health.HealthClient(channel);
             var response = await client.CheckAsync(
-                new HealthCheckRequest { Service = action.Service ?? "" }, headers: new Grpc.Core.Metadata { { "User-Agent", UserAgent } },
-                deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+                new HealthCheckRequest { Service = action.Service ?? "" }, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving
-                ? new HandlerResult(true, "")
-                : new HandlerResult(false, $"service unhealthy (responded with \"{response.Status.ToString().ToUpperInvariant()}\")");
+                ? new HandlerResult(true, "service healthy")
+                : new HandlerResult(false, $"service unhealthy (responded with \"{ProtoName(response.Status)}\")");
         }
-        catch (Grpc.Core.RpcException e)
+        catch (Grpc.Core.RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new HandlerResult(false, e.StatusCode == Grpc.Core.StatusCode.DeadlineExceeded
-                ? $"timeout: health rpc did not complete within {timeout.TotalSeconds:0}s"
-                : $"failed to connect service \"{address}\" within {timeout.TotalSeconds:0}s: {e.Status.Detail}");
+            return new HandlerResult(false, GrpcFailure(e.Status, address, timeout));
         }
     }
+
+    private static string GrpcFailure(Grpc.Core.Status status, string address, TimeSpan timeout) => status.StatusCode switch
+    {
+        Grpc.Core.StatusCode.DeadlineExceeded => $"timeout: health rpc did not complete within {GoDuration.Format(timeout)}",
+        Grpc.Core.StatusCode.Unimplemented => $"error: this server does not implement the grpc health protocol (grpc.health.v1.Health): {status.Detail}",
+        // A refused or reset connection: upstream's blocking dial reports it as a failed connect.
+        Grpc.Core.StatusCode.Unavailable when status.DebugException is not null => $"error: failed to connect service at \"{address}\": {status.DebugException.Message}",
+        _ => $"error: health rpc probe failed: rpc error: code = {status.StatusCode} desc = {status.Detail}",
+    };
+
+    /// <summary>
+    /// Puts kube-probe/1.35 first in the User-Agent (grpc-dotnet sets its own), as grpc-go's WithUserAgent prefixes it.
+    /// </summary>
+    private sealed class ProbeUserAgent(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var library = request.Headers.TryGetValues("User-Agent", out var values) ? " " + string.Join(' ', values) : "";
+            request.Headers.Remove("User-Agent");
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent + library);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>The enum value's name in the .proto (SERVING, NOT_SERVING, SERVICE_UNKNOWN), as Go's String() prints it.</summary>
+    private static string ProtoName(HealthCheckResponse.Types.ServingStatus status) =>
+        HealthCheckResponse.Descriptor.EnumTypes.Single(e => e.Name == "ServingStatus").FindValueByNumber((int)status)?.Name ?? ((int)status).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Go's net.JoinHostPort: an IPv6 address in brackets.</summary>
+    private static string HostPort(string host, int port) =>
+        (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An IntOrString port: a number, or the name of one of the container's ports.</summary>
     public static int ResolvePort(IntOrString port, V1Container container)

@@ -49,20 +49,13 @@ internal sealed class DockerRuntime : IContainerRuntime, IDisposable
     {
         var list = await Client.Containers.ListContainersAsync(
             new ContainersListParameters { All = true, Filters = NodeFilter($"{ContainerLabels.PodUid}={podUid}") }, cancellationToken);
+        // One inspect per container, concurrently: a pod's sync reads its state several times.
+        var inspected = await Task.WhenAll(list.Select(summary => TryInspectAsync(summary.ID, cancellationToken)));
         var sandboxes = new List<PodSandbox>();
         var containers = new List<RuntimeContainer>();
-        foreach (var summary in list)
+        foreach (var inspect in inspected.OfType<ContainerInspectResponse>())
         {
-            ContainerInspectResponse inspect;
-            try
-            {
-                inspect = await Client.Containers.InspectContainerAsync(summary.ID, cancellationToken);
-            }
-            catch (DockerContainerNotFoundException)
-            {
-                continue; // removed between list and inspect
-            }
-            if (Label(summary.Labels, ContainerLabels.DockerType) == ContainerLabels.TypeSandbox)
+            if (Label(inspect.Config.Labels, ContainerLabels.DockerType) == ContainerLabels.TypeSandbox)
             {
                 sandboxes.Add(ToSandbox(podUid, inspect));
             }
@@ -75,6 +68,19 @@ internal sealed class DockerRuntime : IContainerRuntime, IDisposable
             podUid,
             [.. sandboxes.OrderByDescending(s => s.Attempt).ThenByDescending(s => s.CreatedAt)],
             [.. containers.OrderByDescending(c => c.RestartCount).ThenByDescending(c => c.CreatedAt)]);
+    }
+
+    /// <summary>The container's details, or null when it was removed between the list and the inspect.</summary>
+    private async Task<ContainerInspectResponse?> TryInspectAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client.Containers.InspectContainerAsync(id, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static PodSandbox ToSandbox(string podUid, ContainerInspectResponse inspect) =>
