@@ -43,8 +43,8 @@ public sealed class PodNetworkTests : IDisposable
         conflist["plugins"]![0]!["bridge"]!.GetValue<string>().Should().Be("k8ss-test0");
         conflist["plugins"]![0]!["ipam"]!["ranges"]![0]![0]!["subnet"]!.GetValue<string>().Should().Be("10.244.9.0/24");
         plugins.Calls.Where(c => c.Program == "iptables").Select(c => string.Join(' ', c.Args))
-            .Should().Contain(a => a.StartsWith("-w -I FORWARD -i k8ss-test0", StringComparison.Ordinal))
-            .And.Contain(a => a.StartsWith("-w -I FORWARD -o k8ss-test0", StringComparison.Ordinal));
+            .Should().Contain(a => a.StartsWith("-w -A FORWARD -i k8ss-test0", StringComparison.Ordinal))
+            .And.Contain(a => a.StartsWith("-w -A FORWARD -o k8ss-test0", StringComparison.Ordinal));
     }
 
     [Fact]
