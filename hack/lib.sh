@@ -53,6 +53,11 @@ K8SS_PROXY_HEALTH_PORT=${K8SSHARP_PROXY_HEALTH_PORT:-10256}
 K8SS_PROXY_DNS_PORT=${K8SSHARP_PROXY_DNS_PORT:-53}
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The components run with this checkout as their content root, where ASP.NET Core's default configuration watches
+# for appsettings.json changes with a recursive inotify watch over the whole tree (359 directories here, .k8ssharp/
+# included): at start-up it walks the tree, and afterwards every write below it (etcd's WAL on each API write, the
+# component logs, builds) wakes a thread in every component. They read no appsettings.json at all: no reload, no watch.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 # ---------------------------------------------------------------------------------------------
 # The cluster's processes, in start order (`make down` stops them in reverse order).
