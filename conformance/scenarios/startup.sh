@@ -16,8 +16,8 @@ expect_output "the kubernetes Service points at the API server" '^kubernetes Clu
   kubectl -n default get service kubernetes -o 'jsonpath={.metadata.name} {.spec.type} {.spec.ports[0].port}'
 expect_output "the system namespaces exist" '^default kube-node-lease kube-public kube-system$' \
   kubectl get namespace default kube-node-lease kube-public kube-system -o 'jsonpath={.items[*].metadata.name}'
-expect_output "the bootstrap ClusterRoles exist" '^cluster-admin system:node ' \
-  kubectl get clusterrole cluster-admin system:node system:kube-scheduler -o 'jsonpath={.items[*].metadata.name}'
+expect_output "the bootstrap ClusterRoles exist" '^cluster-admin admin edit view system:discovery$' \
+  kubectl get clusterrole cluster-admin admin edit view system:discovery -o 'jsonpath={.items[*].metadata.name}'
 expect_output "cluster-admin is bound to system:masters" '^Group system:masters$' \
   kubectl get clusterrolebinding cluster-admin -o 'jsonpath={.subjects[0].kind} {.subjects[0].name}'
 NODE=${K8SSHARP_NODE_NAME:-$(kubectl get nodes -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null)}
