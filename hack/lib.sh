@@ -9,8 +9,10 @@
 #   <name>.pid      the pid of each component we started; `make down` signals only these
 
 K8SS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-K8SS_STATE=$K8SS_ROOT/.k8ssharp
-K8SS_BIN=$K8SS_STATE/bin
+# K8SSHARP_STATE_DIR moves a cluster's state elsewhere (hack/cold-start.sh runs a second cluster that way); the
+# stock clients stay in this checkout's .k8ssharp/bin.
+K8SS_STATE=${K8SSHARP_STATE_DIR:-$K8SS_ROOT/.k8ssharp}
+K8SS_BIN=$K8SS_ROOT/.k8ssharp/bin
 K8SS_LOGS=$K8SS_STATE/logs
 K8SS_KUBECONFIG=$K8SS_STATE/kubeconfig
 
@@ -51,6 +53,11 @@ K8SS_PROXY_HEALTH_PORT=${K8SSHARP_PROXY_HEALTH_PORT:-10256}
 K8SS_PROXY_DNS_PORT=${K8SSHARP_PROXY_DNS_PORT:-53}
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The components run with this checkout as their content root, where ASP.NET Core's default configuration watches
+# for appsettings.json changes with a recursive inotify watch over the whole tree (359 directories here, .k8ssharp/
+# included): at start-up it walks the tree, and afterwards every write below it (etcd's WAL on each API write, the
+# component logs, builds) wakes a thread in every component. They read no appsettings.json at all: no reload, no watch.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 # ---------------------------------------------------------------------------------------------
 # The cluster's processes, in start order (`make down` stops them in reverse order).
@@ -90,6 +97,14 @@ k8ss_components() {
     --metrics-bind-address "127.0.0.1:$K8SS_PROXY_METRICS_PORT" --healthz-bind-address "127.0.0.1:$K8SS_PROXY_HEALTH_PORT" \
     --dns-bind ":$K8SS_PROXY_DNS_PORT"
 }
+
+# Start stages (hack/up.sh): a stage starts once every component of the earlier stages is ready, and the
+# components of one stage start together. dockerd and etcd need nothing; the API server needs etcd; the rest need
+# only the API server (and the kubeconfig it writes): the kubelet registers its Node and waits for its podCIDR on
+# its own, the controllers and the scheduler catch up through their informers.
+declare -A K8SS_STAGES=([dockerd]=0 [etcd]=0 [apiserver]=1)
+k8ss_stage() { printf '%s\n' "${K8SS_STAGES[$1]:-2}"; }
+k8ss_stages() { printf '%s\n' 0 1 2; }
 
 # What must be in place before a component starts (run by up.sh and run.sh).
 k8ss_before_start() {

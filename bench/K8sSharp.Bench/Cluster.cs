@@ -131,8 +131,13 @@ internal sealed class Cluster : IDisposable
         return total;
     }
 
-    public async Task CreateNamespaceAsync(string name) =>
-        await PostAsync("/api/v1/namespaces", Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{{\"name\":\"{name}\"}}}}"));
+    /// <summary>Creates a Namespace and returns its uid (the owner of the bench's pods, see <see cref="Payloads"/>).</summary>
+    public async Task<string> CreateNamespaceAsync(string name)
+    {
+        var created = await PostAsync("/api/v1/namespaces", Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{{\"name\":\"{name}\"}}}}"));
+        using var document = System.Text.Json.JsonDocument.Parse(created);
+        return document.RootElement.GetProperty("metadata").GetProperty("uid").GetString()!;
+    }
 
     public async Task DeleteNamespaceAsync(string name)
     {

@@ -27,6 +27,7 @@ try
     {
         Console.WriteLine("==> cold start");
         await scenarios.ColdStartAsync();
+        await scenarios.ClusterColdStartAsync();
     }
     string? listNs = null;
     if (only is null || only.Contains("list") || only.Contains("get") || only.Contains("memory"))

@@ -14,15 +14,15 @@ internal sealed partial class Scenarios
     public async Task<string> LoadPodsAsync(int count)
     {
         var ns = $"{run}-list";
-        await cluster.CreateNamespaceAsync(ns);
+        var uid = await cluster.CreateNamespaceAsync(ns);
         namespaces.Add(ns);
         // Warm the create path first (JIT, pools, connections), so that the growth counts the pods, not the code.
         var warm = $"{run}-mwarm";
-        await cluster.CreateNamespaceAsync(warm);
+        var warmUid = await cluster.CreateNamespaceAsync(warm);
         namespaces.Add(warm);
-        await Load.RunAsync(300, 64, i => cluster.PostAsync($"/api/v1/namespaces/{warm}/pods", Payloads.Pod(warm, $"w{i}")));
+        await Load.RunAsync(300, 64, i => cluster.PostAsync($"/api/v1/namespaces/{warm}/pods", Payloads.Pod(warm, $"w{i}", warmUid)));
         var rssBefore = await SettledRssAsync();
-        var load = await Load.RunAsync(count, 64, i => cluster.PostAsync($"/api/v1/namespaces/{ns}/pods", Payloads.Pod(ns, $"p{i:D5}", selected: i % 100 == 0)));
+        var load = await Load.RunAsync(count, 64, i => cluster.PostAsync($"/api/v1/namespaces/{ns}/pods", Payloads.Pod(ns, $"p{i:D5}", uid, selected: i % 100 == 0)));
         Console.WriteLine($"    loaded {count} pods in {load.Seconds:F1} s ({load.OpsPerSecond:F0}/s)");
         var rssAfter = await SettledRssAsync();
         var all = await cluster.Kv.RangeAsync(new RangeRequest { Key = Cluster.Key($"/registry/pods/{ns}/"), RangeEnd = Cluster.PrefixEnd($"/registry/pods/{ns}/") });

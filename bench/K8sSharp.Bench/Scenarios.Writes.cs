@@ -10,10 +10,10 @@ internal sealed partial class Scenarios
     {
         // Warm both paths (JIT, connections, TLS) outside the measurements.
         var warm = $"{run}-warm";
-        await cluster.CreateNamespaceAsync(warm);
+        var warmUid = await cluster.CreateNamespaceAsync(warm);
         namespaces.Add(warm);
-        await Load.RunAsync(Scale(300), 16, i => cluster.PostAsync($"/api/v1/namespaces/{warm}/pods", Payloads.Pod(warm, $"w{i}")));
-        await Load.RunAsync(Scale(300), 16, i => cluster.PutAsync($"{etcdPrefix}warm/{i}", ByteString.CopyFrom(Payloads.Pod(warm, $"w{i}"))));
+        await Load.RunAsync(Scale(300), 16, i => cluster.PostAsync($"/api/v1/namespaces/{warm}/pods", Payloads.Pod(warm, $"w{i}", warmUid)));
+        await Load.RunAsync(Scale(300), 16, i => cluster.PutAsync($"{etcdPrefix}warm/{i}", ByteString.CopyFrom(Payloads.Pod(warm, $"w{i}", warmUid))));
 
         foreach (var (kind, resource) in new[] { ("ConfigMap", "configmaps"), ("Pod", "pods") })
         {
@@ -25,9 +25,9 @@ internal sealed partial class Scenarios
                 for (var rep = 1; rep <= options.Reps; rep++)
                 {
                     var ns = $"{run}-{resource[..3]}{inFlight}-r{rep}";
-                    await cluster.CreateNamespaceAsync(ns);
+                    var uid = await cluster.CreateNamespaceAsync(ns);
                     namespaces.Add(ns);
-                    var bodies = Enumerable.Range(0, count).Select(i => kind == "Pod" ? Payloads.Pod(ns, $"o{i}") : Payloads.ConfigMap(ns, $"o{i}")).ToArray();
+                    var bodies = Enumerable.Range(0, count).Select(i => kind == "Pod" ? Payloads.Pod(ns, $"o{i}", uid) : Payloads.ConfigMap(ns, $"o{i}")).ToArray();
                     var values = bodies.Select(ByteString.CopyFrom).ToArray();
                     var prefix = $"{etcdPrefix}{resource}-{inFlight}-r{rep}/";
                     baseline.Add(await Load.RunAsync(count, inFlight, i => cluster.PutAsync(prefix + "o" + i, values[i]), Budget));

@@ -62,11 +62,22 @@ public sealed partial class FieldSet
     /// <summary>The set of paths below <paramref name="element"/>, or null when there are none.</summary>
     public FieldSet? Child(PathElement element) => children.GetValueOrDefault(element);
 
-    public FieldSet Union(FieldSet other) => Combine(this, other, (a, b) => a || b, keepLeft: true, keepRight: true);
+    // Writes union and subtract whole-object sets with empty ones (a create's changes with no previous owner): those
+    // are plain copies, which skip Combine's per-element lookups (a profile of pod creates showed the set algebra of
+    // managedFields among the API server's largest costs).
+    public FieldSet Union(FieldSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.HasNoElements ? Copy() : HasNoElements ? other.Copy() : Combine(this, other, (a, b) => a || b, keepLeft: true, keepRight: true);
+    }
 
     public FieldSet Intersection(FieldSet other) => Combine(this, other, (a, b) => a && b, keepLeft: false, keepRight: false);
 
-    public FieldSet Difference(FieldSet other) => Combine(this, other, (a, b) => a && !b, keepLeft: true, keepRight: false);
+    public FieldSet Difference(FieldSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.HasNoElements ? Copy() : Combine(this, other, (a, b) => a && !b, keepLeft: true, keepRight: false);
+    }
 
     /// <summary>
     /// This set minus every path of <paramref name="other"/> and everything below those paths (upstream's
@@ -132,7 +143,20 @@ public sealed partial class FieldSet
         }
     }
 
-    public FieldSet Copy() => Union(new FieldSet());
+    /// <summary>A deep copy without empty children (as every operation of the algebra returns its sets).</summary>
+    public FieldSet Copy()
+    {
+        var copy = new FieldSet();
+        copy.members.UnionWith(members);
+        foreach (var (element, child) in children)
+        {
+            copy.AddChild(element, child.Copy());
+        }
+        return copy;
+    }
+
+    /// <summary>No member and no child at all (cheaper than <see cref="IsEmpty"/>, which also looks through empty children).</summary>
+    private bool HasNoElements => members.Count == 0 && children.Count == 0;
 
     private FieldSet ChildOrAdd(PathElement element)
     {

@@ -75,7 +75,8 @@ public static class ManagedFields
         try
         {
             var entries = ClientEntries(newObj) ?? Read(oldObj);
-            var comparison = ObjectComparer.Compare(WithoutManagedFields(oldObj), WithoutManagedFields(newObj)!, context.Type).Without(context.Reset);
+            // The comparison skips metadata.managedFields itself: no copies of the two objects without it.
+            var comparison = ObjectComparer.Compare(oldObj, newObj, context.Type).Without(context.Reset);
             var changed = comparison.Changed;
             var apiVersion = newObj["apiVersion"]?.GetValue<string>() ?? string.Empty;
             var writer = new ManagedFieldsEntry(manager, ManagedFieldsEntry.Update, apiVersion, context.Now, new FieldSet(), context.Subresource);

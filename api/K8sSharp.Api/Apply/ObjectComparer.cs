@@ -61,6 +61,10 @@ internal static class ObjectComparer
     {
         foreach (var key in (left ?? []).Select(p => p.Key).Union((right ?? []).Select(p => p.Key)).ToList())
         {
+            if (IsManagedFields(path, key))
+            {
+                continue;
+            }
             var (fieldType, declared) = type.Field(key);
             JsonNode? l = null, r = null;
             var hasLeft = left?.TryGetPropertyValue(key, out l) == true;
@@ -73,6 +77,10 @@ internal static class ObjectComparer
             }
         }
     }
+
+    /// <summary>metadata.managedFields: ownership is never part of what a comparison reports (so callers need not copy objects without it).</summary>
+    private static bool IsManagedFields(List<PathElement> path, string key) =>
+        key == "managedFields" && path.Count == 1 && path[0].Kind == PathElementKind.Field && path[0].Name == "metadata";
 
     private static void WalkList(List<PathElement> path, JsonArray? left, JsonArray? right, FieldType type, Comparison result)
     {

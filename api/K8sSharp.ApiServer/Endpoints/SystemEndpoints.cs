@@ -21,7 +21,7 @@ internal static class SystemEndpoints
         {
             app.MapGet(path, () => Results.Text("ok"));
         }
-        app.MapGet("/readyz", () => ready() ? Results.Text("ok") : Results.Text("[-]storage not ready\nreadyz check failed", statusCode: 500));
+        app.MapGet("/readyz", () => ready() ? Results.Text("ok") : Results.Text("[-]poststarthook/k8ssharp-initialization failed: not finished\nreadyz check failed", statusCode: 500));
         app.MapGet("/api", (HttpContext c) => WriteDiscoveryAsync(c, () => discovery.Aggregated(core: true), discovery.ApiVersions));
         app.MapGet("/apis", (HttpContext c) => WriteDiscoveryAsync(c, () => discovery.Aggregated(core: false), discovery.GroupList));
         app.MapGet("/openapi/v3", () => Results.Json(OpenApiIndex()));

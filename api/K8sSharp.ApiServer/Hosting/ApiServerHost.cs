@@ -32,12 +32,15 @@ internal static class ApiServerHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        var storage = app.Services.GetRequiredService<CachedStorage>();
+        // Resolved now so that the watch cache starts priming while Kestrel starts.
+        _ = app.Services.GetRequiredService<CachedStorage>();
+        var gate = app.Services.GetRequiredService<StartupGate>();
         app.UseMiddleware<StatusErrors>();
+        app.Use(gate.HoldUntilOpenAsync);
         app.UseMiddleware<Authentication>();
         app.UseMiddleware<Security.Authorization.Authorization>();
         IssuerDiscovery.Map(app, app.Services.GetRequiredService<ServiceAccountKeys>());
-        SystemEndpoints.Map(app, app.Services.GetRequiredService<DiscoveryDocuments>(), () => storage.WaitReadyAsync().IsCompletedSuccessfully);
+        SystemEndpoints.Map(app, app.Services.GetRequiredService<DiscoveryDocuments>(), () => gate.IsOpen);
         var router = app.Services.GetRequiredService<ApiRouter>();
         app.Map("/api/{**rest}", router.RouteAsync);
         app.Map("/apis/{**rest}", router.RouteAsync);
@@ -46,18 +49,32 @@ internal static class ApiServerHost
         return app;
     }
 
-    /// <summary>Waits for the watch cache, then creates the system objects, which point at the given address and port.</summary>
+    /// <summary>
+    /// Waits for the watch cache, then creates the system objects, which point at the given address and port, and
+    /// the bootstrap RBAC policy; then opens the <see cref="StartupGate"/>. May run while the server already serves.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app, string advertiseAddress, int securePort, CancellationToken ct)
     {
-        await app.Services.GetRequiredService<CachedStorage>().WaitReadyAsync(ct);
-        var registry = app.Services.GetRequiredService<StoreRegistry>();
-        await SystemObjects.EnsureAsync(registry, advertiseAddress, securePort, ct);
-        await Security.Authorization.BootstrapPolicy.EnsureAsync(registry, ct);
+        var gate = app.Services.GetRequiredService<StartupGate>();
+        try
+        {
+            await app.Services.GetRequiredService<CachedStorage>().WaitReadyAsync(ct);
+            var registry = app.Services.GetRequiredService<StoreRegistry>();
+            await SystemObjects.EnsureAsync(registry, advertiseAddress, securePort, ct);
+            await Security.Authorization.BootstrapPolicy.EnsureAsync(registry, ct);
+            gate.Open();
+        }
+        catch (Exception e)
+        {
+            gate.Fail(e);
+            throw;
+        }
     }
 
     private static void AddServices(IServiceCollection services, ServerOptions options, ClusterPki pki)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StartupGate>();
         services.AddSingleton(pki);
         services.AddSingleton(_ => ServiceAccountKeys.LoadOrCreate(pki.Directory));
         services.AddSingleton<ServiceAccountTokens>();
