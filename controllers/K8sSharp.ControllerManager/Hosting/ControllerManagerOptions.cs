@@ -11,6 +11,8 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// <c>--node-startup-grace-period</c> (60s) for node lifecycle; durations as Go writes them (40s, 2m, 1m30s).
 /// <c>--local-path-dir</c> (default /var/lib/k8ssharp/local-path) is where the local-path provisioner puts volume
 /// directories on nodes; it must equal the kubelets' <c>--local-path-dir</c>, which create and remove them.
+/// The HPA controller's <c>--horizontal-pod-autoscaler-*</c> flags keep upstream's names and defaults (sync-period 15s,
+/// downscale-stabilization 5m, tolerance 0.1, cpu-initialization-period 5m, initial-readiness-delay 30s).
 /// </summary>
 internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
 {
@@ -30,6 +32,9 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
     /// <summary>Base directory, on the nodes, of local-path volumes.</summary>
     public string LocalPathDir { get; init; } = "/var/lib/k8ssharp/local-path";
 
+    /// <summary>The HorizontalPodAutoscaler controller's settings.</summary>
+    public PodAutoscaling.HorizontalOptions Horizontal { get; init; } = new();
+
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
         => Flag.Parse(args, new ControllerManagerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
@@ -40,7 +45,17 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
             "--node-monitor-grace-period" => options with { NodeMonitorGracePeriod = flag.Duration() },
             "--node-startup-grace-period" => options with { NodeStartupGracePeriod = flag.Duration() },
             "--local-path-dir" => options with { LocalPathDir = flag.Value() },
+            "--horizontal-pod-autoscaler-sync-period" => options with { Horizontal = options.Horizontal with { SyncPeriod = flag.Duration() } },
+            "--horizontal-pod-autoscaler-downscale-stabilization" =>
+                options with { Horizontal = options.Horizontal with { DownscaleStabilization = flag.Duration() } },
+            "--horizontal-pod-autoscaler-tolerance" => options with { Horizontal = options.Horizontal with { Tolerance = flag.Fraction() } },
+            "--horizontal-pod-autoscaler-cpu-initialization-period" =>
+                options with { Horizontal = options.Horizontal with { CpuInitializationPeriod = flag.Duration() } },
+            "--horizontal-pod-autoscaler-initial-readiness-delay" =>
+                options with { Horizontal = options.Horizontal with { InitialReadinessDelay = flag.Duration() } },
             _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
-                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>"),
+                + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>, "
+                + "--horizontal-pod-autoscaler-{sync-period,downscale-stabilization,cpu-initialization-period,initial-readiness-delay} <duration>, "
+                + "--horizontal-pod-autoscaler-tolerance <fraction>"),
         });
 }
