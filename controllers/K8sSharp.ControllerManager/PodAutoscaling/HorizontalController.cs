@@ -89,7 +89,7 @@ internal sealed partial class HorizontalController : QueuedController
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogSyncFailed(Logger, key, e.Message);
+            LogSyncFailed(Logger, key, e.Message, e);
         }
         Queue.AddAfter(key, options.SyncPeriod);
     }
@@ -99,7 +99,7 @@ internal sealed partial class HorizontalController : QueuedController
         var hpa = KubernetesJson.Deserialize<V2HorizontalPodAutoscaler>(KubernetesJson.Serialize(shared));
         hpa.ApiVersion ??= "autoscaling/v2";
         hpa.Kind ??= "HorizontalPodAutoscaler";
-        var original = KubernetesJson.Serialize(hpa.Status);
+        var original = StatusText(hpa.Status);
         hpa.Status ??= new V2HorizontalPodAutoscalerStatus();
         var sync = new HpaSync(hpa, key, NowInSeconds(), Time.GetUtcNow());
         if (await GetScaleAsync(sync, cancellationToken) is not { } scale)
@@ -260,7 +260,7 @@ internal sealed partial class HorizontalController : QueuedController
 
     private async Task UpdateStatusIfNeededAsync(V2HorizontalPodAutoscaler hpa, string original, CancellationToken cancellationToken)
     {
-        if (KubernetesJson.Serialize(hpa.Status) == original)
+        if (StatusText(hpa.Status) == original)
         {
             return;
         }
@@ -274,6 +274,9 @@ internal sealed partial class HorizontalController : QueuedController
             throw;
         }
     }
+
+    /// <summary>The status as JSON, to tell whether a sync changed it (upstream compares semantically).</summary>
+    private static string StatusText(V2HorizontalPodAutoscalerStatus? status) => status is null ? string.Empty : KubernetesJson.Serialize(status);
 
     /// <summary>One sync of one HPA: the working copy whose status is being rebuilt, and the time it runs at.</summary>
     private sealed record HpaSync(V2HorizontalPodAutoscaler Hpa, string Key, DateTime Now, DateTimeOffset Clock)
@@ -289,7 +292,7 @@ internal sealed partial class HorizontalController : QueuedController
     }
 
     [LoggerMessage(EventId = 5801, Level = LogLevel.Warning, Message = "horizontal pod autoscaler {Key}: {Failure}")]
-    private static partial void LogSyncFailed(ILogger logger, string key, string failure);
+    private static partial void LogSyncFailed(ILogger logger, string key, string failure, Exception exception);
 
     [LoggerMessage(EventId = 5802, Level = LogLevel.Information, Message = "horizontal pod autoscaler {Key}: rescaled from {Current} to {Desired}: {Reason}")]
     private static partial void LogRescaled(ILogger logger, string key, int current, int desired, string reason);
