@@ -33,6 +33,23 @@ spec:
 YAML
 }
 
+# The idle part runs alongside the busy one, to fit the scenario's time budget.
+deployment idle 2 'sleep 3600' >"$WORK/idle.yaml"
+cat >"$WORK/idle-hpa.yaml" <<YAML
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: idle}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: idle}
+  minReplicas: 1
+  maxReplicas: 3
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+  behavior:
+    scaleDown: {stabilizationWindowSeconds: 0}
+YAML
+expect_success "create an idle deployment of 2 and an HPA with a zero scale-down window (checked at the end)" "${k[@]}" apply -f "$WORK/idle.yaml" -f "$WORK/idle-hpa.yaml"
 deployment busy 1 'while :; do :; done' >"$WORK/busy.yaml"
 expect_success "create a busy-looping deployment" "${k[@]}" apply -f "$WORK/busy.yaml"
 expect_success "kubectl autoscale --cpu-percent=50 --min=1 --max=3" "${k[@]}" autoscale deployment busy --cpu-percent=50 --min=1 --max=3
@@ -52,26 +69,10 @@ expect_output "status: currentMetrics with averageUtilization and averageValue, 
 expect_output "conditions: AbleToScale, ScalingActive ValidMetricFound, ScalingLimited" 'AbleToScale=True ScalingActive=True/ValidMetricFound ScalingLimited=' \
   "${k[@]}" get hpa busy -o 'jsonpath=AbleToScale={.status.conditions[?(@.type=="AbleToScale")].status} ScalingActive={.status.conditions[?(@.type=="ScalingActive")].status}/{.status.conditions[?(@.type=="ScalingActive")].reason} ScalingLimited={.status.conditions[?(@.type=="ScalingLimited")].status}'
 expect_output "describe shows the metric, the conditions and the rescale event" \
-  'resource cpu on pods +\(as a percentage of request\): +[0-9]+% \([0-9]+m\) / 50%.*AbleToScale +True.*ScalingActive +True +ValidMetricFound.*SuccessfulRescale +horizontal-pod-autoscaler +New size: [23]; reason: cpu resource utilization \(percentage of request\) above target' \
+  'resource cpu on pods +\(as a percentage of request\): +[0-9]+% \([0-9]+m\) / 50%.*AbleToScale +True.*ScalingActive +True +ValidMetricFound.*SuccessfulRescale [0-9a-z]+ horizontal-pod-autoscaler New size: [23]; reason: cpu resource utilization \(percentage of request\) above target' \
   bash -c "kubectl -n $NS describe hpa busy | tr -s ' \n' ' '"
 expect_success "delete the busy deployment and its HPA" "${k[@]}" delete deployment/busy hpa/busy --wait=false
 
-deployment idle 2 'sleep 3600' >"$WORK/idle.yaml"
-cat >"$WORK/idle-hpa.yaml" <<YAML
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: idle}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: idle}
-  minReplicas: 1
-  maxReplicas: 3
-  metrics:
-  - type: Resource
-    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
-  behavior:
-    scaleDown: {stabilizationWindowSeconds: 0}
-YAML
-expect_success "create an idle deployment of 2 and an HPA with a zero scale-down window" "${k[@]}" apply -f "$WORK/idle.yaml" -f "$WORK/idle-hpa.yaml"
 K8SS_STEP_TIMEOUT=120 expect_eventually "the idle deployment is scaled down to the minimum, 1" '^1 1$' \
   "${k[@]}" get deployment idle -o 'jsonpath={.spec.replicas} {.status.replicas}'
 expect_output "the scale-down event says why" 'New size: 1; reason: All metrics below target' "${k[@]}" get events --field-selector reason=SuccessfulRescale,involvedObject.name=idle -o 'jsonpath={.items[*].message}'
