@@ -5,9 +5,9 @@ namespace K8sSharp.ApiServer.Endpoints;
 
 /// <summary>
 /// Routes everything under <c>/api</c> and <c>/apis</c>: the legacy per-group and per-version discovery documents,
-/// and resource requests, which go to <see cref="ResourceHandler"/>.
+/// and resource requests, which go to <see cref="ResourceHandler"/> (metrics.k8s.io to <see cref="Metrics.MetricsHandler"/>).
 /// </summary>
-internal sealed class ApiRouter(DiscoveryDocuments discovery, ResourceHandler resources)
+internal sealed class ApiRouter(DiscoveryDocuments discovery, ResourceHandler resources, Metrics.MetricsHandler metrics)
 {
     public async Task RouteAsync(HttpContext context)
     {
@@ -27,7 +27,7 @@ internal sealed class ApiRouter(DiscoveryDocuments discovery, ResourceHandler re
         }
         var watch = context.Request.Query["watch"].ToString() is "true" or "1";
         var info = RequestInfo.Parse(context.Request.Method, path, watch) ?? throw ResourceHandler.NotFoundPath();
-        await resources.HandleAsync(context, info);
+        await (Metrics.MetricsHandler.Handles(info) ? metrics.HandleAsync(context, info) : resources.HandleAsync(context, info));
     }
 }
 

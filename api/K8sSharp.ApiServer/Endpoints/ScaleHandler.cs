@@ -58,7 +58,7 @@ internal sealed class ScaleHandler(ObjectDecoder decoder, SchemaIndex schemas)
     internal static JsonObject ToScale(JsonObject obj)
     {
         var metadata = obj.Metadata();
-        var selector = obj["spec"]?["selector"] is JsonObject labelSelector ? LabelSelector.FromJson(labelSelector).ToString() : string.Empty;
+        var selector = obj["spec"]?["selector"] is JsonObject labelSelector ? SelectorOf(obj, labelSelector).ToString() : string.Empty;
         return new JsonObject
         {
             ["kind"] = "Scale",
@@ -79,4 +79,13 @@ internal sealed class ScaleHandler(ObjectDecoder decoder, SchemaIndex schemas)
             },
         };
     }
+
+    /// <summary>
+    /// A ReplicationController's selector is a plain label map (upstream labels.SelectorFromSet); every other
+    /// workload's is a metav1.LabelSelector.
+    /// </summary>
+    private static LabelSelector SelectorOf(JsonObject obj, JsonObject selector) =>
+        (string?)obj["kind"] == "ReplicationController"
+            ? LabelSelector.FromJson(new JsonObject { ["matchLabels"] = selector.DeepClone() })
+            : LabelSelector.FromJson(selector);
 }

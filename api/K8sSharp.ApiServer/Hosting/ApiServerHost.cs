@@ -95,7 +95,13 @@ internal static class ApiServerHost
         services.AddSingleton<ScaleHandler>();
         services.AddSingleton<BindingHandler>();
         services.AddSingleton<EvictionHandler>();
-        services.AddSingleton<DiscoveryDocuments>();
+        services.AddSingleton(sp => new DiscoveryDocuments(Metrics.MetricsApi.WithMetrics(sp.GetRequiredService<ApiCatalog>())));
+        services.AddSingleton<Metrics.MetricsStore>();
+        services.AddSingleton<Metrics.MetricsHandler>();
+        services.AddSingleton<Metrics.IResourceMetricsSource, Metrics.KubeletResourceMetrics>();
+        services.AddHostedService(sp => new Metrics.MetricsScraper(sp.GetRequiredService<StoreRegistry>(), sp.GetRequiredService<Metrics.IResourceMetricsSource>(),
+            sp.GetRequiredService<Metrics.MetricsStore>(), sp.GetRequiredService<TimeProvider>(), options.MetricResolution,
+            sp.GetRequiredService<ILogger<Metrics.MetricsScraper>>()));
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<Authentication>();
         services.AddSingleton<Security.Authorization.Authorization>();

@@ -46,6 +46,9 @@ public sealed class Flag
     /// <summary>A Go duration: 40s, 1m30s, 500ms.</summary>
     public TimeSpan Duration() => GoDuration.Parse(Value());
 
+    /// <summary>A decimal number such as <c>0.1</c>.</summary>
+    public double Fraction() => double.Parse(Value(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+
     /// <summary>A switch: present means true unless given as <c>--name=false</c>.</summary>
     public bool Switch() => inline is null || bool.Parse(inline);
 

@@ -15,6 +15,27 @@ internal static class ApiErrors
         Status(e) == HttpStatusCode.Forbidden
         && (Body(e).Contains("NamespaceTerminating", StringComparison.Ordinal) || Body(e).Contains("being terminated", StringComparison.Ordinal));
 
+    /// <summary>
+    /// What Go's err.Error() says for a failed call: the Status message of an API error (e.g. <c>deployments.apps "web"
+    /// not found</c>), else the exception's own message.
+    /// </summary>
+    public static string Message(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(Body(e)) is System.Text.Json.Nodes.JsonObject status && (string?)status["message"] is { } message)
+            {
+                return message;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a Status body.
+        }
+        return e.Message;
+    }
+
     private static HttpStatusCode? Status(Exception e) => (e as HttpOperationException)?.Response?.StatusCode;
 
     private static string Body(Exception e) => (e as HttpOperationException)?.Response?.Content ?? string.Empty;

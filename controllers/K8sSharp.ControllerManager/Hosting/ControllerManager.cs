@@ -12,6 +12,7 @@ using K8sSharp.ControllerManager.Jobs;
 using K8sSharp.ControllerManager.Namespaces;
 using K8sSharp.ControllerManager.NodeIpam;
 using K8sSharp.ControllerManager.NodeLifecycle;
+using K8sSharp.ControllerManager.PodAutoscaling;
 using K8sSharp.ControllerManager.ReplicaSets;
 using K8sSharp.ControllerManager.ResourceQuotas;
 using K8sSharp.ControllerManager.ReplicationControllers;
@@ -72,6 +73,8 @@ internal sealed class ControllerManager
         (new NamespaceController(client, time, loggers.CreateLogger<NamespaceController>()), 10),
         (new GarbageCollector(client, time, loggers.CreateLogger<GarbageCollector>()), 20),
         (new DisruptionController(client, time, loggers.CreateLogger<DisruptionController>()), 1),
+        (new HorizontalController(client, recorderFor("horizontal-pod-autoscaler"), options.Horizontal, time,
+            loggers.CreateLogger<HorizontalController>()), 5),
         (new PersistentVolumeController(client, recorderFor("persistentvolume-controller"), time, loggers.CreateLogger<PersistentVolumeController>()), 1),
         (new LocalPathProvisioner(client, recorderFor(VolumeNames.LocalPathProvisioner), options.LocalPathDir, time, loggers.CreateLogger<LocalPathProvisioner>()), 1),
         (new ClaimProtectionController(client, time, loggers.CreateLogger<ClaimProtectionController>()), 1),

@@ -12,6 +12,8 @@ namespace K8sSharp.ControllerManager.Hosting;
 /// <c>--resource-quota-sync-period</c> (5m) is how often quota usage is recalculated in full.
 /// <c>--local-path-dir</c> (default /var/lib/k8ssharp/local-path) is where the local-path provisioner puts volume
 /// directories on nodes; it must equal the kubelets' <c>--local-path-dir</c>, which create and remove them.
+/// The HPA controller's <c>--horizontal-pod-autoscaler-*</c> flags keep upstream's names and defaults (sync-period 15s,
+/// downscale-stabilization 5m, tolerance 0.1, cpu-initialization-period 5m, initial-readiness-delay 30s).
 /// </summary>
 internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
 {
@@ -34,6 +36,9 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
     /// <summary>How often every ResourceQuota's usage is recalculated in full (upstream's --resource-quota-sync-period).</summary>
     public TimeSpan ResourceQuotaSyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The HorizontalPodAutoscaler controller's settings.</summary>
+    public PodAutoscaling.HorizontalOptions Horizontal { get; init; } = new();
+
     public static ControllerManagerOptions Parse(IReadOnlyList<string> args)
         => Flag.Parse(args, new ControllerManagerOptions(DefaultKubeconfig, DefaultPort), static (options, flag) => flag.Name switch
         {
@@ -45,8 +50,17 @@ internal sealed record ControllerManagerOptions(string Kubeconfig, int Port)
             "--node-startup-grace-period" => options with { NodeStartupGracePeriod = flag.Duration() },
             "--local-path-dir" => options with { LocalPathDir = flag.Value() },
             "--resource-quota-sync-period" => options with { ResourceQuotaSyncPeriod = flag.Duration() },
+            "--horizontal-pod-autoscaler-sync-period" => options with { Horizontal = options.Horizontal with { SyncPeriod = flag.Duration() } },
+            "--horizontal-pod-autoscaler-downscale-stabilization" =>
+                options with { Horizontal = options.Horizontal with { DownscaleStabilization = flag.Duration() } },
+            "--horizontal-pod-autoscaler-tolerance" => options with { Horizontal = options.Horizontal with { Tolerance = flag.Fraction() } },
+            "--horizontal-pod-autoscaler-cpu-initialization-period" =>
+                options with { Horizontal = options.Horizontal with { CpuInitializationPeriod = flag.Duration() } },
+            "--horizontal-pod-autoscaler-initial-readiness-delay" =>
+                options with { Horizontal = options.Horizontal with { InitialReadinessDelay = flag.Duration() } },
             _ => throw flag.Unknown("--kubeconfig <path>, --port <port>, --cluster-cidr <cidr>, --node-cidr-mask-size <bits>, "
                 + "--node-monitor-grace-period <duration>, --node-startup-grace-period <duration>, --local-path-dir <path>, "
-                + "--resource-quota-sync-period <duration>"),
+                + "--resource-quota-sync-period <duration>, --horizontal-pod-autoscaler-{sync-period,downscale-stabilization,cpu-initialization-period,initial-readiness-delay} <duration>, "
+                + "--horizontal-pod-autoscaler-tolerance <fraction>"),
         });
 }

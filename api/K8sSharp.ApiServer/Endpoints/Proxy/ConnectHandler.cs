@@ -14,9 +14,6 @@ namespace K8sSharp.ApiServer.Endpoints.Proxy;
 /// </summary>
 internal sealed class ConnectHandler(StoreRegistry registry, BackendTransport transport)
 {
-    private const int DefaultKubeletPort = 10250;
-    private static readonly string[] AddressPreference = ["InternalIP", "ExternalIP", "Hostname"];
-
     public static bool Handles(string resource, string subresource) => (resource, subresource) switch
     {
         ("pods", "log" or "exec" or "attach" or "portforward" or "proxy") => true,
@@ -128,21 +125,8 @@ internal sealed class ConnectHandler(StoreRegistry registry, BackendTransport tr
     private static Uri Backend(string scheme, string host, string port, HttpContext context) =>
         new UriBuilder(scheme, host, int.Parse(port, CultureInfo.InvariantCulture), ProxyPath.After(context.Request.Path)) { Query = context.Request.QueryString.Value }.Uri;
 
-    /// <summary>https://&lt;node address&gt;:&lt;kubelet port&gt;/ from the Node's status, as upstream's node connection info.</summary>
-    private async Task<Uri> KubeletBaseAsync(string nodeName, string? portOverride, CancellationToken ct)
-    {
-        var node = await GetAsync("nodes", null, nodeName, ct);
-        var addresses = node["status"]?["addresses"] as JsonArray ?? [];
-        var address = AddressPreference
-            .Select(type => addresses.FirstOrDefault(a => (string?)a?["type"] == type))
-            .Select(a => (string?)a?["address"])
-            .FirstOrDefault(a => !string.IsNullOrEmpty(a))
-            ?? throw new ApiException(503, "ServiceUnavailable", $"node {nodeName} has no address in its status; is its kubelet running?");
-        var port = portOverride is not null
-            ? int.Parse(portOverride, CultureInfo.InvariantCulture)
-            : (int?)node["status"]?["daemonEndpoints"]?["kubeletEndpoint"]?["Port"] ?? DefaultKubeletPort;
-        return new UriBuilder(Uri.UriSchemeHttps, address, port).Uri;
-    }
+    private async Task<Uri> KubeletBaseAsync(string nodeName, string? portOverride, CancellationToken ct) =>
+        KubeletAddress.BaseOf(await GetAsync("nodes", null, nodeName, ct), portOverride);
 
     private Task<JsonObject> GetAsync(string resource, string? ns, string name, CancellationToken ct) =>
         registry.For(registry.Catalog.Find("", "v1", resource)!).GetAsync(ns, name, ct);

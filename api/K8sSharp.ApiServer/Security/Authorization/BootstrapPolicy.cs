@@ -56,6 +56,8 @@ internal static class BootstrapPolicy
         yield return Aggregating("view", "view", aggregateTo: "edit");
         yield return AggregatedInto("system:aggregate-to-view", "view", ViewRules());
         yield return AggregatedInto("system:aggregate-to-edit", "edit", EditRules());
+        // metrics-server's manifest ships this role; the resource metrics API is served here, so is its reader role.
+        yield return AggregatedInto("system:aggregated-metrics-reader", "view", Rule(["get", "list", "watch"], ["metrics.k8s.io"], ["pods", "nodes"]));
         yield return AggregatedInto("system:aggregate-to-admin", "admin",
             Rule(["create"], ["authorization.k8s.io"], ["localsubjectaccessreviews"]),
             Rule([.. ReadVerbs, .. WriteVerbs], [Group], ["rolebindings", "roles"]));
