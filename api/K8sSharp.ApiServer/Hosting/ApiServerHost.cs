@@ -62,6 +62,7 @@ internal static class ApiServerHost
             var registry = app.Services.GetRequiredService<StoreRegistry>();
             await SystemObjects.EnsureAsync(registry, advertiseAddress, securePort, ct);
             await Security.Authorization.BootstrapPolicy.EnsureAsync(registry, ct);
+            await Metrics.MetricsApiService.EnsureAsync(registry, app.Services.GetRequiredService<TimeProvider>(), ct);
             gate.Open();
         }
         catch (Exception e)

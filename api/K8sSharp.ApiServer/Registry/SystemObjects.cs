@@ -41,13 +41,13 @@ internal static class SystemObjects
         return priorityClass;
     }
 
-    private static ResourceStore StoreOf(StoreRegistry registry, string group, string resource)
+    internal static ResourceStore StoreOf(StoreRegistry registry, string group, string resource)
     {
         var version = group.Length == 0 ? "v1" : registry.Catalog.Groups.First(g => g.Name == group).Versions[0];
         return registry.For(registry.Catalog.Find(group, version, resource)!);
     }
 
-    private static async Task CreateIfMissingAsync(StoreRegistry registry, string group, string resource, string? ns, JsonObject obj, CancellationToken ct)
+    internal static async Task CreateIfMissingAsync(StoreRegistry registry, string group, string resource, string? ns, JsonObject obj, CancellationToken ct)
     {
         try
         {

@@ -66,6 +66,35 @@ public sealed class RbacApiTests(ApiServerFixture server) : IClassFixture<ApiSer
         (await CanAsync(Admin, "delete", "nodes")).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("view")]
+    [InlineData("edit")]
+    [InlineData("admin")]
+    public async Task The_user_facing_roles_read_resource_metrics_through_the_aggregated_metrics_reader(string role)
+    {
+        var user = "metrics-" + role;
+        (await Admin.PostAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", Body($$$"""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"{{{user}}}"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"{{{role}}}"},
+             "subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"{{{user}}}"}]}
+            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        await Eventually.TrueAsync(() => UserMayAsync(user, "list", "metrics.k8s.io", "pods"), $"{role} aggregates system:aggregated-metrics-reader");
+        (await UserMayAsync(user, "get", "metrics.k8s.io", "nodes")).Should().BeTrue();
+        (await UserMayAsync(user, "create", "metrics.k8s.io", "pods")).Should().BeFalse("the reader only reads");
+    }
+
+    private async Task<bool> UserMayAsync(string user, string verb, string group, string resource)
+    {
+        var review = $$$"""
+            {"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"{{{user}}}","groups":["system:authenticated"],
+             "resourceAttributes":{"verb":"{{{verb}}}","group":"{{{group}}}","resource":"{{{resource}}}","namespace":"default"}}
+            }
+            """;
+        var response = await Admin.PostAsync("/apis/authorization.k8s.io/v1/subjectaccessreviews", Body(review));
+        return (await response.ReadObjectAsync())["status"]!["allowed"]!.GetValue<bool>();
+    }
+
     [Fact]
     public async Task A_subject_access_review_answers_for_the_user_in_its_spec()
     {

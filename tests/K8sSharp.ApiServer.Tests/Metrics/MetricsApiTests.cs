@@ -79,6 +79,17 @@ public sealed class MetricsApiTests(MetricsApiFixture server) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task The_metrics_APIService_is_local_and_available()
+    {
+        var apiService = await GetObjectAsync("/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io");
+
+        apiService["spec"]!["group"]!.GetValue<string>().Should().Be("metrics.k8s.io");
+        apiService["spec"]!["service"].Should().BeNull();
+        var available = apiService["status"]!["conditions"]!.AsArray().Single(c => (string)c!["type"]! == "Available")!;
+        ((string)available["status"]!, (string)available["reason"]!).Should().Be(("True", "Local"));
+    }
+
+    [Fact]
     public async Task Node_metrics_carry_the_cpu_rate_over_the_window_and_the_node_labels()
     {
         var metrics = await GetObjectAsync($"/apis/metrics.k8s.io/v1beta1/nodes/{node}");
