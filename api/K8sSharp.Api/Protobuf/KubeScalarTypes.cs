@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf.Reflection;
+using K8sSharp.Api.Printing;
 
 namespace K8sSharp.Api.Protobuf;
 
@@ -38,7 +39,7 @@ internal static class KubeScalarTypes
         // metav1.Time marshals with second precision, MicroTime with exactly six fractional digits, both UTC.
         Time => FormatTime(message, "yyyy-MM-dd'T'HH:mm:ss'Z'"),
         MicroTime => FormatTime(message, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
-        Duration => FormatGoDuration((long?)message["duration"] ?? 0),
+        Duration => GoDurationText.Format((long?)message["duration"] ?? 0),
         IntOrString => (long?)message["type"] == 1
             ? JsonValue.Create((string?)message["strVal"] ?? "")
             : JsonValue.Create((int?)message["intVal"] ?? 0),
@@ -72,34 +73,6 @@ internal static class KubeScalarTypes
         if (raw.Length == 0)
             return null;
         return KubeProtobuf.HasMagic(raw) ? KubeProtobuf.Decode(raw, depth + 1) : JsonNode.Parse(raw);
-    }
-
-    /// <summary>Go's time.Duration.String(): "1h2m3.5s", "1m0s", "1.5s", "2ms", "3µs", "4ns", "0s".</summary>
-    internal static string FormatGoDuration(long ns)
-    {
-        if (ns == 0)
-            return "0s";
-        var sign = ns < 0 ? "-" : "";
-        var u = ns < 0 ? (ulong)(-(ns + 1)) + 1 : (ulong)ns; // no overflow for long.MinValue
-        if (u < 1_000)
-            return $"{sign}{u}ns";
-        if (u < 1_000_000)
-            return $"{sign}{Fraction(u, 1_000)}µs";
-        if (u < 1_000_000_000)
-            return $"{sign}{Fraction(u, 1_000_000)}ms";
-        var hours = u / 3_600_000_000_000;
-        var minutes = u / 60_000_000_000 % 60;
-        var head = hours > 0 ? $"{hours}h{minutes}m" : minutes > 0 ? $"{minutes}m" : "";
-        return $"{sign}{head}{Fraction(u % 60_000_000_000, 1_000_000_000)}s";
-    }
-
-    /// <summary>value/unit in decimal, trailing fractional zeros (and a bare point) removed.</summary>
-    private static string Fraction(ulong value, ulong unit)
-    {
-        var digits = unit.ToString(CultureInfo.InvariantCulture).Length - 1;
-        var fraction = (value % unit).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
-        var whole = (value / unit).ToString(CultureInfo.InvariantCulture);
-        return fraction.Length == 0 ? whole : $"{whole}.{fraction}";
     }
 
     /// <summary>The message form of a JSON value of <paramref name="type"/> (inverse of <see cref="ToJson"/>).

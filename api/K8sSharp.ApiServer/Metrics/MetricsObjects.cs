@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using K8sSharp.Api.Printing;
+using K8sSharp.Api.Quota;
 
 namespace K8sSharp.ApiServer.Metrics;
 
@@ -16,7 +18,7 @@ internal static class MetricsObjects
         ["apiVersion"] = MetricsApi.Nodes.ApiVersion,
         ["metadata"] = Metadata(node, now),
         ["timestamp"] = Time(usage.Timestamp),
-        ["window"] = GoDuration(usage.Window),
+        ["window"] = GoDurationText.Format(usage.Window),
         ["usage"] = UsageOf(usage),
     };
 
@@ -26,7 +28,7 @@ internal static class MetricsObjects
         ["apiVersion"] = MetricsApi.Pods.ApiVersion,
         ["metadata"] = Metadata(pod, now),
         ["timestamp"] = Time(usage.Timestamp),
-        ["window"] = GoDuration(usage.Window),
+        ["window"] = GoDurationText.Format(usage.Window),
         ["containers"] = new JsonArray([.. usage.Containers.Select(c => new JsonObject { ["name"] = c.Container, ["usage"] = UsageOf(c.Usage) })]),
     };
 
@@ -49,48 +51,9 @@ internal static class MetricsObjects
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A DecimalSI quantity of scale -9 in canonical form: the largest of n, u, m or none that keeps it whole.</summary>
-    public static string Cpu(ulong nanocores) => nanocores switch
-    {
-        0 => "0",
-        _ when nanocores % 1_000_000_000 == 0 => Invariant(nanocores / 1_000_000_000),
-        _ when nanocores % 1_000_000 == 0 => Invariant(nanocores / 1_000_000) + "m",
-        _ when nanocores % 1_000 == 0 => Invariant(nanocores / 1_000) + "u",
-        _ => Invariant(nanocores) + "n",
-    };
+    /// <summary>Nanocores as metrics-server writes them (a DecimalSI quantity), in canonical form: <c>250m</c>, <c>186479733n</c>.</summary>
+    public static string Cpu(ulong nanocores) => new Quantity(nanocores / 1_000_000_000m, QuantityFormat.DecimalSI).ToString();
 
-    /// <summary>A BinarySI quantity in canonical form: the largest binary suffix that keeps it whole, else bytes.</summary>
-    public static string Memory(ulong bytes)
-    {
-        string[] suffixes = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-        var suffix = -1;
-        while (bytes != 0 && bytes % 1024 == 0 && suffix < suffixes.Length - 1)
-        {
-            bytes /= 1024;
-            suffix++;
-        }
-        return Invariant(bytes) + (suffix < 0 ? string.Empty : suffixes[suffix]);
-    }
-
-    /// <summary>Go's <c>time.Duration.String()</c> for the window: <c>10.012s</c>, <c>1m0.5s</c>, <c>500ms</c>.</summary>
-    public static string GoDuration(TimeSpan duration)
-    {
-        if (duration < TimeSpan.FromSeconds(1))
-        {
-            return duration.TotalMilliseconds.ToString("0.######", CultureInfo.InvariantCulture) + "ms";
-        }
-        var text = new System.Text.StringBuilder();
-        if (duration.TotalHours >= 1)
-        {
-            text.Append(Invariant((ulong)duration.TotalHours)).Append('h');
-        }
-        if (duration.TotalMinutes >= 1)
-        {
-            text.Append(Invariant((ulong)duration.Minutes)).Append('m');
-        }
-        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond) / (double)TimeSpan.TicksPerSecond;
-        return text.Append(seconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s').ToString();
-    }
-
-    private static string Invariant(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Bytes as a BinarySI quantity in canonical form: <c>304Ki</c>, <c>2Gi</c>, <c>1536</c>.</summary>
+    public static string Memory(ulong bytes) => new Quantity(bytes, QuantityFormat.BinarySI).ToString();
 }

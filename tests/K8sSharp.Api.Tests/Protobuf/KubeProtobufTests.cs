@@ -307,7 +307,7 @@ public class KubeProtobufTests
     [InlineData(-90_000_000_000L, "-1m30s")]
     [InlineData(long.MinValue, "-2562047h47m16.854775808s")]
     public void Formats_durations_like_go(long nanoseconds, string expected) =>
-        KubeScalarTypes.FormatGoDuration(nanoseconds).Should().Be(expected);
+        K8sSharp.Api.Printing.GoDurationText.Format(nanoseconds).Should().Be(expected);
 
     private static void ShouldEqualJson(JsonNode actual, string expected) =>
         JsonNode.DeepEquals(actual, JsonNode.Parse(expected)).Should()

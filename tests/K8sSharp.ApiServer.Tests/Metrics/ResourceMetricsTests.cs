@@ -76,6 +76,7 @@ public sealed class ResourceMetricsTests
 
     [Theory]
     [InlineData(0UL, "0")]
+    [InlineData(1000UL, "1k")]
     [InlineData(1536UL, "1536")]
     [InlineData(311_296UL, "304Ki")]
     [InlineData(3_801_088_000UL, "3625Mi")]
@@ -91,5 +92,5 @@ public sealed class ResourceMetricsTests
     [InlineData(60_500, "1m0.5s")]
     [InlineData(3_723_000, "1h2m3s")]
     public void The_window_is_written_as_a_Go_duration(int milliseconds, string expected) =>
-        MetricsObjects.GoDuration(TimeSpan.FromMilliseconds(milliseconds)).Should().Be(expected);
+        K8sSharp.Api.Printing.GoDurationText.Format(TimeSpan.FromMilliseconds(milliseconds)).Should().Be(expected);
 }
