@@ -147,7 +147,11 @@ internal sealed partial class Scenarios
                             continue;
                         }
                         var name = meta.GetProperty("name").GetString()!;
-                        d.Record(watcher, int.Parse(name.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture), long.Parse(meta.GetProperty("resourceVersion").GetString()!, System.Globalization.CultureInfo.InvariantCulture), now);
+                        // Only the bench's own ConfigMaps (o<i>): the controller-manager adds kube-root-ca.crt to every namespace.
+                        if (name.StartsWith('o') && int.TryParse(name.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                        {
+                            d.Record(watcher, index, long.Parse(meta.GetProperty("resourceVersion").GetString()!, System.Globalization.CultureInfo.InvariantCulture), now);
+                        }
                     }
                 }
                 finally
