@@ -15,7 +15,11 @@ namespace K8sSharp.Client.Configuration;
 /// </summary>
 public static class Kubeconfig
 {
-    public static KubernetesClientConfiguration Load(string path, string? masterUrl = null)
+    public static KubernetesClientConfiguration Load(string path, string? masterUrl = null) =>
+        KubernetesClientConfiguration.BuildConfigFromConfigObject(Read(path), masterUrl: masterUrl);
+
+    /// <summary>The file's contents as written (what <see cref="KubernetesClientConfiguration.LoadKubeConfig(string, bool)"/> returns).</summary>
+    public static K8SConfiguration Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
@@ -23,6 +27,6 @@ public static class Kubeconfig
         var config = deserializer.Deserialize<K8SConfiguration?>(File.ReadAllText(fullPath))
             ?? throw new KubeConfigException($"kubeconfig {fullPath} is empty");
         config.FileName = fullPath;
-        return KubernetesClientConfiguration.BuildConfigFromConfigObject(config, masterUrl: masterUrl);
+        return config;
     }
 }

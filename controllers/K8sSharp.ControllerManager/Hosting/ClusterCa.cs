@@ -8,7 +8,7 @@ internal static class ClusterCa
 {
     public static string FromKubeconfig(string path)
     {
-        var config = KubernetesClientConfiguration.LoadKubeConfig(path);
+        var config = K8sSharp.Client.Configuration.Kubeconfig.Read(path);
         var contextName = config.CurrentContext;
         var context = config.Contexts?.FirstOrDefault(c => c.Name == contextName)
             ?? throw new InvalidOperationException($"kubeconfig {path}: current context \"{contextName}\" not found");

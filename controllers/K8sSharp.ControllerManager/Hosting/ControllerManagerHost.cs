@@ -40,7 +40,7 @@ internal static partial class ControllerManagerHost
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            var config = K8sSharp.Client.Configuration.Kubeconfig.Load(options.Kubeconfig);
             using var client = K8sSharp.Client.ComponentClient.Create(config, "kube-controller-manager");
             var manager = new ControllerManager(client, ClusterCa.FromKubeconfig(options.Kubeconfig), options, time, loggers);
             var identity = $"{Environment.MachineName}_{Guid.NewGuid()}";

@@ -29,7 +29,7 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggers.CreateLogger("K8sSharp.Kubelet");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+        var config = K8sSharp.Client.Configuration.Kubeconfig.Load(options.Kubeconfig);
         using var client = K8sSharp.Client.ComponentClient.Create(config, "kubelet");
         using var docker = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
         var paths = new PodPaths(options.RootDir, options.PodLogDir);

@@ -27,14 +27,15 @@ internal static class KubeletServerSetup
         ArgumentNullException.ThrowIfNull(options);
         var time = TimeProvider.System;
         var addresses = new[] { MachineInfo.PrimaryIPv4() ?? "127.0.0.1" };
+        var clientConfig = K8sSharp.Client.Configuration.Kubeconfig.Load(options.Kubeconfig);
         var settings = new ServerSettings(
             options.NodeName,
             IPAddress.Any,
             options.Port,
             options.HealthzPort,
             ServingCertificate.LoadOrCreate(options.RootDir, options.NodeName, addresses, time),
-            new ClientCertificateAuthenticator(ClusterCas(options.Kubeconfig), time),
-            new WebhookAuth(ComponentClient.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig), "kubelet"), options.NodeName, time));
+            new ClientCertificateAuthenticator(clientConfig.SslCaCerts ?? [], time),
+            new WebhookAuth(ComponentClient.Create(clientConfig, "kubelet"), options.NodeName, time));
         var runtime = DockerRuntime.Connect(options.DockerEndpoint, options.NodeName);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<IContainerRuntime>(runtime);
@@ -44,8 +45,4 @@ internal static class KubeletServerSetup
         builder.Services.AddSingleton<INodePods>(services => services.GetRequiredService<NodePods>());
         KubeletServer.AddServer(builder, settings);
     }
-
-    /// <summary>The certificate authority of the kubeconfig (certificate-authority-data or -file): who may call us.</summary>
-    private static X509Certificate2Collection ClusterCas(string kubeconfig) =>
-        KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig).SslCaCerts ?? [];
 }

@@ -39,7 +39,7 @@ internal sealed partial class ProxyService(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         Sysctls.Enable(logger);
-        using var client = K8sSharp.Client.ComponentClient.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig), "kube-proxy");
+        using var client = K8sSharp.Client.ComponentClient.Create(K8sSharp.Client.Configuration.Kubeconfig.Load(options.Kubeconfig), "kube-proxy");
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var services = informers.GetOrAdd(() => ListWatchers.For<V1Service>(client));
         var slices = informers.GetOrAdd(() => ListWatchers.For<V1EndpointSlice>(client));
