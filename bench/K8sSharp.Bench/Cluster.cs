@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using dotnet_etcd;
+using Grpc.Net.Client;
 using Etcdserverpb;
 using Google.Protobuf;
 
@@ -11,20 +11,19 @@ namespace K8sSharp.Bench;
 /// <summary>
 /// The clients of one run: the API server over TLS with the admin client certificate (HTTP/2; more than one
 /// connection only when a connection's 100 concurrent streams are used up, i.e. for watchers), and raw etcd
-/// through dotnet-etcd's generated KV/Watch stubs on one gRPC channel — the same stack the API server uses.
+/// through dotnet-etcd's generated KV/Watch stubs on one plain gRPC channel (no retry policy) — the same stack the API server uses.
 /// </summary>
 internal sealed class Cluster : IDisposable
 {
-    private readonly EtcdClient etcd;
+    private readonly GrpcChannel etcd;
 
     public Cluster(BenchOptions options)
     {
         Options = options;
         // gRPC caps received messages at 4 MB by default; a range of 10k pods is ~45 MB.
-        etcd = new EtcdClient(options.EtcdUrl, configureChannelOptions: o => o.MaxReceiveMessageSize = null);
-        var connection = etcd.GetConnection();
-        Kv = connection.KVClient;
-        Watch = connection.WatchClient;
+        etcd = GrpcChannel.ForAddress(options.EtcdUrl, new GrpcChannelOptions { MaxReceiveMessageSize = null });
+        Kv = new KV.KVClient(etcd);
+        Watch = new Watch.WatchClient(etcd);
         var pki = Path.Combine(options.DataDir, "pki");
         Ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(pki, "ca.crt")));
         // Re-imported so that SslStream can use the private key on Linux.

@@ -208,6 +208,13 @@ public sealed partial class FieldSet
     public JsonObject ToFieldsV1()
     {
         var json = new JsonObject();
+        WriteFieldsV1(json);
+        return json;
+    }
+
+    /// <summary>Adds this level's entries to <paramref name="json"/>, each child's filled in place (no copies of subtrees).</summary>
+    private void WriteFieldsV1(JsonObject json)
+    {
         foreach (var element in members.Union(children.Where(c => !c.Value.IsEmpty).Select(c => c.Key)).Order())
         {
             var entry = new JsonObject();
@@ -217,14 +224,10 @@ public sealed partial class FieldSet
                 {
                     entry["."] = new JsonObject();
                 }
-                foreach (var (key, value) in child.ToFieldsV1())
-                {
-                    entry[key] = value?.DeepClone();
-                }
+                child.WriteFieldsV1(entry);
             }
             json[element.Text] = entry;
         }
-        return json;
     }
 
     /// <exception cref="FormatException">The JSON is not FieldsV1.</exception>

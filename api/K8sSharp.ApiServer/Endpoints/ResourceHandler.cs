@@ -112,6 +112,14 @@ internal sealed partial class ResourceHandler(StoreRegistry registry, ObjectDeco
     private async Task GetAsync(HttpContext context, ResourceStore store, string? ns, string name, CancellationToken ct)
     {
         var output = Negotiation.For(context.Request, tableAllowed: true, store.Resource, "PartialObjectMetadata");
+        if (output.Format == OutputFormat.Json && !output.Partial)
+        {
+            var encoded = await store.GetEncodedAsync(ns, name, ct);
+            ResponseWriter.StartResponse(context.Response, 200);
+            context.Response.ContentType = MediaTypes.Json;
+            await context.Response.Body.WriteAsync(encoded, ct);
+            return;
+        }
         var obj = await store.GetAsync(ns, name, ct);
         JsonNode body = output.Format == OutputFormat.Table
             ? new TableBuilder(store.Resource, output.IncludeObject, time).Build([obj], new JsonObject { ["resourceVersion"] = obj.ResourceVersion() })

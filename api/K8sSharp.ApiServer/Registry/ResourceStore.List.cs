@@ -34,6 +34,13 @@ internal sealed partial class ResourceStore
         return new EncodedListPage(items, page.Revision, page.Continue);
     }
 
+    /// <summary>The object as <see cref="ResourceStore.GetAsync"/> serves it, as its wire JSON (see <see cref="ListEncodedAsync"/>).</summary>
+    public async Task<byte[]> GetEncodedAsync(string? ns, string name, CancellationToken ct)
+    {
+        var stored = await storage.GetAsync(keys.Key(ns, name), ct) ?? throw NotFound(name);
+        return ToWireJson(new SelectedObject(stored, null));
+    }
+
     private byte[] ToWireJson(SelectedObject item) =>
         item.Decoded is null && converter is null && StoredJson.TryWithResourceVersion(item.Stored.Value, item.Stored.ModRevision, out var served)
             ? served

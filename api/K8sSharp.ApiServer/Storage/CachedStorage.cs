@@ -10,7 +10,7 @@ public sealed class CachedStorageOptions
     /// <summary>Events a cache watcher may lag behind before its watch is terminated.</summary>
     public int WatchBufferSize { get; init; } = 4096;
 
-    /// <summary>How long a consistent list (or a watch before start-up) waits for the cache to catch up.</summary>
+    /// <summary>How long a consistent read (or a watch before start-up) waits for the cache to catch up.</summary>
     public TimeSpan ConsistentReadTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
@@ -29,16 +29,18 @@ public sealed class CachedStorageOptions
 /// <summary>
 /// The watch cache: an <see cref="IStorage"/> decorator that mirrors everything under one root prefix (e.g.
 /// <c>/registry/</c>) from the inner storage with a single list + watch, and serves lists and watches from memory,
-/// like kube-apiserver's cacher. Writes, point reads and <see cref="CurrentRevisionAsync"/> go to the inner storage.
+/// like kube-apiserver's cacher. Writes and <see cref="CurrentRevisionAsync"/> go to the inner storage.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item>State: a <see cref="RevisionHistory"/> ring of the last <see cref="CachedStorageOptions.HistoryCapacity"/>
 /// events, each with an immutable sorted snapshot of the keys. Snapshots share structure, so keeping one per event
 /// costs O(log n) each, and a list at any revision the ring covers is served exactly, with O(log n) paging.</item>
-/// <item>Lists at revision 0 are consistent: they read the inner storage's current revision and wait until the
-/// cache has applied it. Revisions move only with events under the root, so writes elsewhere (another prefix, another
-/// program sharing etcd) make the wait time out; the list is then served by the inner storage (configurable).</item>
+/// <item>Point reads and lists at revision 0 are consistent: they wait until the cache has applied every write under
+/// the root that was made through it, then read memory. A K8sSharp cluster has one API server, so that is every
+/// write and these reads are as linearizable as etcd's, without a round trip (kube-apiserver, built for several
+/// servers, asks etcd for its current revision instead). If the cache does not catch up in time, a point read goes
+/// to the inner storage, and so does a list (configurable).</item>
 /// <item>Watches are served from the ring then from live events; one inner watch feeds them all, and every watcher
 /// receives the same <see cref="StorageEvent"/> instances. A watch older than the ring fails with
 /// <see cref="StorageErrorKind.Compacted"/> (the client lists again).</item>
@@ -59,6 +61,7 @@ public sealed partial class CachedStorage : IStorage
     private readonly Task _ingestion;
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
+    private long _ownWrites;
 
     /// <summary>Starts filling the cache in the background; see <see cref="WaitReadyAsync"/>.</summary>
     public CachedStorage(IStorage inner, string rootPrefix = "/registry/", CachedStorageOptions? options = null)
@@ -94,11 +97,20 @@ public sealed partial class CachedStorage : IStorage
     public Task WaitReadyAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
 
     public Task<StoredValue> CreateAsync(string key, byte[] value, CancellationToken cancellationToken = default) =>
-        _inner.CreateAsync(key, value, cancellationToken);
+        Written(key, _inner.CreateAsync(key, value, cancellationToken));
 
-    /// <summary>Served by the inner storage: a point read is cheap there and strongly consistent.</summary>
-    public Task<StoredValue?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        _inner.GetAsync(key, cancellationToken);
+    /// <summary>A consistent point read (see the remarks), from memory once the cache has applied this server's writes.</summary>
+    public async Task<StoredValue?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        if (StorageKeys.IsUnder(key, RootPrefix) && await WaitForRevisionAsync(Volatile.Read(ref _ownWrites), cancellationToken))
+        {
+            lock (_gate)
+            {
+                return _history.Current.TryGetValue(new StoredValue(key, [], 0, 0), out var value) ? value : null;
+            }
+        }
+        return await _inner.GetAsync(key, cancellationToken);
+    }
 
     /// <summary>
     /// The cache's latest copy of a key, without asking the inner storage: it may lag the newest writes by the
@@ -115,10 +127,30 @@ public sealed partial class CachedStorage : IStorage
     }
 
     public Task<StoredValue> UpdateAsync(string key, byte[] value, long expectedModRevision, CancellationToken cancellationToken = default) =>
-        _inner.UpdateAsync(key, value, expectedModRevision, cancellationToken);
+        Written(key, _inner.UpdateAsync(key, value, expectedModRevision, cancellationToken));
 
+    /// <summary>The deleted value carries the revision of the deletion (see <see cref="IStorage.DeleteAsync"/>).</summary>
     public Task<StoredValue> DeleteAsync(string key, long expectedModRevision, CancellationToken cancellationToken = default) =>
-        _inner.DeleteAsync(key, expectedModRevision, cancellationToken);
+        Written(key, _inner.DeleteAsync(key, expectedModRevision, cancellationToken));
+
+    /// <summary>
+    /// Remembers the newest revision written under the root through this cache: the revision consistent reads wait
+    /// for. (Writes elsewhere are not counted: the cache never sees their events, so it would wait for them in vain.)
+    /// </summary>
+    private async Task<StoredValue> Written(string key, Task<StoredValue> write)
+    {
+        var written = await write;
+        if (!StorageKeys.IsUnder(key, RootPrefix))
+        {
+            return written;
+        }
+        var seen = Volatile.Read(ref _ownWrites);
+        while (written.ModRevision > seen && Interlocked.CompareExchange(ref _ownWrites, written.ModRevision, seen) != seen)
+        {
+            seen = Volatile.Read(ref _ownWrites);
+        }
+        return written;
+    }
 
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>
         _inner.CurrentRevisionAsync(cancellationToken);
@@ -201,7 +233,7 @@ public sealed partial class CachedStorage : IStorage
 
     private async Task<StorageList> ConsistentListAsync(string prefix, ListOptions options, CancellationToken cancellationToken)
     {
-        var required = await _inner.CurrentRevisionAsync(cancellationToken);
+        var required = Volatile.Read(ref _ownWrites);
         if (await WaitForRevisionAsync(required, cancellationToken))
         {
             lock (_gate)
@@ -238,6 +270,13 @@ public sealed partial class CachedStorage : IStorage
     /// <summary>Waits until the cache is loaded and has applied <paramref name="revision"/>; false on timeout.</summary>
     private async Task<bool> WaitForRevisionAsync(long revision, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (_ready.Task.IsCompletedSuccessfully && _history.Revision >= revision)
+            {
+                return true; // the usual case, without the timeout's allocations
+            }
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConsistentReadTimeout);
         while (true)
