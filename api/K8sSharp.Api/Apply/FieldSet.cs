@@ -10,10 +10,15 @@ namespace K8sSharp.Api.Apply;
 /// </summary>
 public sealed partial class FieldSet
 {
-    private readonly SortedSet<PathElement> members = [];
-    private readonly SortedDictionary<PathElement, FieldSet> children = [];
+    // Hashed, not sorted: writes build and combine these sets on every request, and element comparisons (JSON key
+    // values of k: elements) were a visible share of a pod create's CPU. Order is applied where it shows: FieldsV1
+    // and Paths().
+    private readonly HashSet<PathElement> members = [];
+    private readonly Dictionary<PathElement, FieldSet> children = [];
 
-    public bool IsEmpty => members.Count == 0 && children.Values.All(c => c.IsEmpty);
+    /// <summary>No path at all. O(1): no set ever holds an empty child (Insert only adds children it puts a path in,
+    /// and the algebra adds children through AddChild, which drops empty ones).</summary>
+    public bool IsEmpty => members.Count == 0 && children.Count == 0;
 
     public static FieldSet Of(params IReadOnlyList<PathElement>[] paths)
     {
@@ -68,7 +73,7 @@ public sealed partial class FieldSet
     public FieldSet Union(FieldSet other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return other.HasNoElements ? Copy() : HasNoElements ? other.Copy() : Combine(this, other, (a, b) => a || b, keepLeft: true, keepRight: true);
+        return other.IsEmpty ? Copy() : IsEmpty ? other.Copy() : Combine(this, other, (a, b) => a || b, keepLeft: true, keepRight: true);
     }
 
     public FieldSet Intersection(FieldSet other) => Combine(this, other, (a, b) => a && b, keepLeft: false, keepRight: false);
@@ -76,7 +81,7 @@ public sealed partial class FieldSet
     public FieldSet Difference(FieldSet other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return other.HasNoElements ? Copy() : Combine(this, other, (a, b) => a && !b, keepLeft: true, keepRight: false);
+        return other.IsEmpty ? Copy() : Combine(this, other, (a, b) => a && !b, keepLeft: true, keepRight: false);
     }
 
     /// <summary>
@@ -130,11 +135,11 @@ public sealed partial class FieldSet
 
     private IEnumerable<IReadOnlyList<PathElement>> PathsUnder(List<PathElement> prefix)
     {
-        foreach (var member in members)
+        foreach (var member in members.Order())
         {
             yield return [.. prefix, member];
         }
-        foreach (var (element, child) in children)
+        foreach (var (element, child) in children.OrderBy(c => c.Key))
         {
             foreach (var path in child.PathsUnder([.. prefix, element]))
             {
@@ -143,7 +148,7 @@ public sealed partial class FieldSet
         }
     }
 
-    /// <summary>A deep copy without empty children (as every operation of the algebra returns its sets).</summary>
+    /// <summary>A deep copy.</summary>
     public FieldSet Copy()
     {
         var copy = new FieldSet();
@@ -154,9 +159,6 @@ public sealed partial class FieldSet
         }
         return copy;
     }
-
-    /// <summary>No member and no child at all (cheaper than <see cref="IsEmpty"/>, which also looks through empty children).</summary>
-    private bool HasNoElements => members.Count == 0 && children.Count == 0;
 
     private FieldSet ChildOrAdd(PathElement element)
     {
@@ -215,10 +217,10 @@ public sealed partial class FieldSet
     /// <summary>Adds this level's entries to <paramref name="json"/>, each child's filled in place (no copies of subtrees).</summary>
     private void WriteFieldsV1(JsonObject json)
     {
-        foreach (var element in members.Union(children.Where(c => !c.Value.IsEmpty).Select(c => c.Key)).Order())
+        foreach (var element in members.Union(children.Keys).Order())
         {
             var entry = new JsonObject();
-            if (children.TryGetValue(element, out var child) && !child.IsEmpty)
+            if (children.TryGetValue(element, out var child))
             {
                 if (members.Contains(element))
                 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using K8sSharp.Api.Schema;
 
@@ -33,12 +34,17 @@ internal sealed class FieldType
         this.resolved = resolved;
     }
 
-    public static FieldType Of(JsonObject? schema, SchemaIndex schemas)
+    /// <summary>Types by schema node: the schemas are immutable, and every write walks the same few hundred nodes.</summary>
+    private static readonly ConditionalWeakTable<JsonObject, FieldType> BySchema = [];
+
+    private int listType = -1;
+    private IReadOnlyList<string>? listKeys;
+
+    public static FieldType Of(JsonObject? schema, SchemaIndex schemas) =>
+        schema is null ? Deduced : BySchema.GetValue(schema, s => Create(s, schemas));
+
+    private static FieldType Create(JsonObject schema, SchemaIndex schemas)
     {
-        if (schema is null)
-        {
-            return Deduced;
-        }
         var resolved = schemas.Resolve(schema);
         var untyped = resolved["type"] is null && resolved["properties"] is null && resolved["additionalProperties"] is null && resolved["items"] is null;
         return untyped && Extension(schema, resolved, "x-kubernetes-list-type") is null ? Deduced : new FieldType(schemas, schema, resolved);
@@ -63,26 +69,26 @@ internal sealed class FieldType
     /// <summary>A declared field whose value is a Go map (nil in zero objects), e.g. labels or nodeSelector.</summary>
     public bool IsPlainMap => resolved is not null && resolved["properties"] is null && resolved["additionalProperties"] is JsonObject;
 
-    public ListType ListType
+    /// <summary>Read once (an int, so racing first reads cannot see half a value).</summary>
+    public ListType ListType => (ListType)(listType >= 0 ? listType : listType = (int)ReadListType());
+
+    private ListType ReadListType()
     {
-        get
+        switch (Extension("x-kubernetes-list-type"))
         {
-            switch (Extension("x-kubernetes-list-type"))
-            {
-                case "map": return ListType.Map;
-                case "set": return ListType.Set;
-                case "atomic": return ListType.Atomic;
-            }
-            var strategy = Extension("x-kubernetes-patch-strategy") ?? string.Empty;
-            if (!strategy.Split(',').Contains("merge"))
-            {
-                return ListType.Atomic;
-            }
-            return Extension("x-kubernetes-patch-merge-key") is null ? ListType.Set : ListType.Map;
+            case "map": return ListType.Map;
+            case "set": return ListType.Set;
+            case "atomic": return ListType.Atomic;
         }
+        var strategy = Extension("x-kubernetes-patch-strategy") ?? string.Empty;
+        if (!strategy.Split(',').Contains("merge"))
+        {
+            return ListType.Atomic;
+        }
+        return Extension("x-kubernetes-patch-merge-key") is null ? ListType.Set : ListType.Map;
     }
 
-    public IReadOnlyList<string> ListKeys =>
+    public IReadOnlyList<string> ListKeys => listKeys ??=
         (property?["x-kubernetes-list-map-keys"] ?? resolved?["x-kubernetes-list-map-keys"]) is JsonArray keys
             ? keys.Select(k => (string)k!).ToList()
             : Extension("x-kubernetes-patch-merge-key") is { } key ? [key] : [];

@@ -59,7 +59,7 @@ internal static class ObjectComparer
 
     private static void WalkMap(List<PathElement> path, JsonObject? left, JsonObject? right, FieldType type, Comparison result)
     {
-        foreach (var key in (left ?? []).Select(p => p.Key).Union((right ?? []).Select(p => p.Key)).ToList())
+        foreach (var key in KeysOf(left, right))
         {
             if (IsManagedFields(path, key))
             {
@@ -76,6 +76,16 @@ internal static class ObjectComparer
                 RecordContainer(child, hasLeft, l, hasRight, r, result);
             }
         }
+    }
+
+    /// <summary>The keys of either side, left's first; no set is built when a side is missing (every map of a create).</summary>
+    private static List<string> KeysOf(JsonObject? left, JsonObject? right)
+    {
+        if (left is null || right is null)
+        {
+            return ((left ?? right)?.Select(p => p.Key) ?? []).ToList();
+        }
+        return left.Select(p => p.Key).Union(right.Select(p => p.Key)).ToList();
     }
 
     /// <summary>metadata.managedFields: ownership is never part of what a comparison reports (so callers need not copy objects without it).</summary>
