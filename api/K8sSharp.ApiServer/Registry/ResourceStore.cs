@@ -4,6 +4,7 @@ using K8sSharp.Api.Apply;
 using K8sSharp.Api.Meta;
 using K8sSharp.Api.Schema;
 using K8sSharp.ApiServer.Registry.Conversion;
+using K8sSharp.ApiServer.Serialization;
 using K8sSharp.ApiServer.Storage;
 
 namespace K8sSharp.ApiServer.Registry;
@@ -276,8 +277,9 @@ internal sealed partial class ResourceStore
             : throw ApiException.BadRequest($"invalid resource version: {value}");
     }
 
-    /// <summary>The stored bytes of an object, converted to the storage version; callers drop resourceVersion first.</summary>
-    private byte[] Encode(JsonObject obj) => System.Text.Encoding.UTF8.GetBytes((converter?.ToStorage(obj) ?? obj).ToJsonString());
+    /// <summary>The stored bytes of an object, converted to the storage version; callers drop resourceVersion first.
+    /// Encoded as responses are (only what JSON requires escaped), so stored bytes can be served as they are.</summary>
+    private byte[] Encode(JsonObject obj) => ResponseWriter.ToJsonBytes(converter?.ToStorage(obj) ?? obj);
 
     /// <summary>An object as served: read from stored bytes, converted from the storage version, with resourceVersion.</summary>
     private JsonObject Decode(byte[] value, long revision)
