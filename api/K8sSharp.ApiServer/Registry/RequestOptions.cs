@@ -65,6 +65,6 @@ internal sealed record ListPrefilter(string? Name, K8sSharp.Api.Selection.LabelS
         {
             return false;
         }
-        return Labels is null || Labels.Matches(StoredLabels.Read(stored.Value));
+        return Labels is null || Labels.Matches(StoredLabels.Of(stored.Value));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace K8sSharp.ApiServer.Registry;
@@ -8,6 +9,15 @@ namespace K8sSharp.ApiServer.Registry;
 /// </summary>
 internal static class StoredLabels
 {
+    private static readonly Dictionary<string, string> None = new(StringComparer.Ordinal);
+
+    /// <summary>Labels read once per stored value (by array identity; stored values are never mutated), so repeated
+    /// selected lists over the same cache look up maps instead of reading thousands of objects again.</summary>
+    private static readonly ConditionalWeakTable<byte[], Dictionary<string, string>> Memo = [];
+
+    /// <summary>The labels of a stored value (empty when it has none); read-only: shared between callers.</summary>
+    public static IReadOnlyDictionary<string, string> Of(byte[] stored) => Memo.GetValue(stored, s => Read(s) ?? None);
+
     public static Dictionary<string, string>? Read(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
