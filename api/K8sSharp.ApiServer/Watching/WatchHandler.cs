@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using K8sSharp.Api.Meta;
 using K8sSharp.ApiServer.Endpoints;
 using K8sSharp.ApiServer.Registry;
@@ -9,15 +8,14 @@ using K8sSharp.ApiServer.Serialization;
 namespace K8sSharp.ApiServer.Watching;
 
 /// <summary>
-/// Serves <c>?watch=true</c>: newline-delimited JSON events, flushed one by one. Starting points follow upstream:
+/// Serves <c>?watch=true</c>: newline-delimited JSON events (or protobuf frames), flushed per burst by
+/// <see cref="WatchRelay"/>. Starting points follow upstream:
 /// resourceVersion unset or "0" first replays the current state as ADDED events; <c>sendInitialEvents=true</c>
 /// adds the <c>k8s.io/initial-events-end</c> BOOKMARK after them (watch-list, which client-go 1.35 uses by
 /// default); an explicit revision resumes after it, or ends with a 410 ERROR event if it is compacted.
 /// </summary>
 internal sealed class WatchHandler(TimeProvider time)
 {
-    private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(60);
-
     public async Task ServeAsync(HttpContext context, ResourceStore store, string? ns, string? name, CancellationToken requestAborted)
     {
         var request = context.Request;
@@ -36,6 +34,8 @@ internal sealed class WatchHandler(TimeProvider time)
         var writer = new WatchEventWriter(context.Response, store.Resource, output, time);
         try
         {
+            // Headers go out at once, as upstream flushes them, so a client knows the watch is established before any event.
+            await context.Response.StartAsync(ct);
             await StreamAsync(writer, store, ns, list, sendInitial, bookmarks, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -69,62 +69,9 @@ internal sealed class WatchHandler(TimeProvider time)
         {
             after = ResourceStore.ParseResourceVersion(rv);
         }
-        await FollowAsync(writer, store, ns, after, list.Filter, bookmarks, ct);
-    }
-
-    /// <summary>Relays live events; with bookmarks allowed, sends one every minute of quiet with the last revision.</summary>
-    private async Task FollowAsync(WatchEventWriter writer, ResourceStore store, string? ns, long after, Func<JsonObject, bool>? filter, bool bookmarks, CancellationToken ct)
-    {
-        var events = Channel.CreateBounded<ObjectEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
-        var pump = PumpAsync(store.WatchAsync(ns, after, filter, ct), events.Writer, ct);
-        var last = after;
-        while (!ct.IsCancellationRequested)
-        {
-            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            quiet.CancelAfter(BookmarkInterval);
-            try
-            {
-                if (!await events.Reader.WaitToReadAsync(quiet.Token))
-                {
-                    break;
-                }
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                if (bookmarks)
-                {
-                    await writer.WriteBookmarkAsync(last, initialEventsEnd: false, ct);
-                }
-                continue;
-            }
-            while (events.Reader.TryRead(out var change))
-            {
-                await writer.WriteAsync(change, ct);
-                last = change.Revision;
-            }
-        }
-        await pump;
-    }
-
-    private static async Task PumpAsync(IAsyncEnumerable<ObjectEvent> source, ChannelWriter<ObjectEvent> sink, CancellationToken ct)
-    {
-        Exception? failure = null;
-        try
-        {
-            await foreach (var change in source.WithCancellation(ct))
-            {
-                await sink.WriteAsync(change, ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The watch is over.
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        sink.TryComplete(failure);
+        await writer.FlushAsync(ct);
+        using var relay = new WatchRelay(writer, after, time);
+        await relay.RunAsync(store.WatchAsync(ns, after, list.Filter, ct), bookmarks, ct);
     }
 
     /// <summary>Upstream validation of watch-list requests: sendInitialEvents needs NotOlderThan and bookmarks.</summary>
