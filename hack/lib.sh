@@ -261,8 +261,18 @@ k8ss_start_detached() {
   k8ss_argv "$name"
   (
     cd "$K8SS_ROOT" || exit
-    # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner bash
-    exec setsid -f bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${K8SS_ARGV[@]}" \
+    # A small supervisor: the pid file names the component's process itself; a component that exits with 75 (it lost
+    # its leader lease, e.g. while the API server restarted) is started again, as the kubelet restarts upstream's
+    # static pods. Any other exit, hack/down.sh's SIGTERM included, ends the supervisor too.
+    # shellcheck disable=SC2016 # $0, $@ and the variables belong to the inner bash
+    exec setsid -f bash -c 'while :; do
+        "$@" & child=$!
+        echo "$child" >"$0"
+        wait "$child" && exit 0 || rc=$?
+        ((rc == 75)) || exit "$rc"
+        echo "===== $(date -Is): exited with 75 (lost its leader lease): starting it again"
+        sleep 1
+      done' "$pidfile" "${K8SS_ARGV[@]}" \
       </dev/null >>"$(k8ss_logfile "$name")" 2>&1
   )
   for ((i = 0; i < 50; i++)); do

@@ -17,6 +17,12 @@ namespace K8sSharp.Client.LeaderElection;
 /// </summary>
 public sealed partial class LeaderElector
 {
+    /// <summary>
+    /// The exit code of a component that lost its lease (EX_TEMPFAIL): its supervisor starts it again, as the kubelet
+    /// restarts upstream's static control-plane pods; hack/up.sh's launcher restarts a component that exits with it.
+    /// </summary>
+    public const int LostLeadershipExitCode = 75;
+
     private readonly IKubernetes client;
     private readonly LeaderElectionConfig config;
     private readonly TimeProvider time;

@@ -53,7 +53,7 @@ internal static partial class ControllerManagerHost
             if (!stoppingToken.IsCancellationRequested)
             {
                 LogLeadershipLost(logger);
-                Environment.ExitCode = 1;
+                Environment.ExitCode = LeaderElector.LostLeadershipExitCode;
                 lifetime.StopApplication();
             }
         }

@@ -55,7 +55,7 @@ internal static partial class SchedulerHost
             if (!stoppingToken.IsCancellationRequested)
             {
                 LogLeadershipLost(logger);
-                Environment.ExitCode = 1;
+                Environment.ExitCode = LeaderElector.LostLeadershipExitCode;
                 lifetime.StopApplication();
             }
         }
