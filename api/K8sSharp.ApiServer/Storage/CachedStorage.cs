@@ -135,21 +135,37 @@ public sealed partial class CachedStorage : IStorage
 
     /// <summary>
     /// Remembers the newest revision written under the root through this cache: the revision consistent reads wait
-    /// for. (Writes elsewhere are not counted: the cache never sees their events, so it would wait for them in vain.)
+    /// for. A conflict counts too: the write that won may not have been acknowledged to its own writer yet, and the
+    /// loser's next read (a retry of a read-modify-write) must show it. (Writes elsewhere are not counted: the cache
+    /// never sees their events, so it would wait for them in vain.)
     /// </summary>
     private async Task<StoredValue> Written(string key, Task<StoredValue> write)
     {
-        var written = await write;
+        StoredValue written;
+        try
+        {
+            written = await write;
+        }
+        catch (StorageException e) when (e.Kind == StorageErrorKind.Conflict)
+        {
+            Remember(key, e.ActualModRevision);
+            throw;
+        }
+        Remember(key, written.ModRevision);
+        return written;
+    }
+
+    private void Remember(string key, long revision)
+    {
         if (!StorageKeys.IsUnder(key, RootPrefix))
         {
-            return written;
+            return;
         }
         var seen = Volatile.Read(ref _ownWrites);
-        while (written.ModRevision > seen && Interlocked.CompareExchange(ref _ownWrites, written.ModRevision, seen) != seen)
+        while (revision > seen && Interlocked.CompareExchange(ref _ownWrites, revision, seen) != seen)
         {
             seen = Volatile.Read(ref _ownWrites);
         }
-        return written;
     }
 
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken = default) =>

@@ -73,4 +73,7 @@ public sealed class StorageException(StorageErrorKind kind, string key, string m
 
     /// <summary>For <see cref="StorageErrorKind.Compacted"/>: the oldest revision still available.</summary>
     public long CompactedRevision { get; init; }
+
+    /// <summary>For <see cref="StorageErrorKind.Conflict"/>: the key's mod revision the write found (the newer write that won).</summary>
+    public long ActualModRevision { get; init; }
 }

@@ -11,7 +11,10 @@ internal static class StorageErrors
 
     public static StorageException Conflict(string key, long expected, long actual) =>
         new(StorageErrorKind.Conflict, key,
-            $"key {key} has mod revision {actual}, expected {expected}: the object has been modified");
+            $"key {key} has mod revision {actual}, expected {expected}: the object has been modified")
+        {
+            ActualModRevision = actual,
+        };
 
     /// <param name="compactedRevision">The oldest revision still available (0 when unknown).</param>
     public static StorageException Compacted(string key, long requested, long compactedRevision) =>

@@ -65,8 +65,9 @@ public abstract partial class StorageContractTests
         var created = await Storage.CreateAsync(K("pods/default/a"), V("one"));
         var updated = await Storage.UpdateAsync(K("pods/default/a"), V("two"), created.ModRevision);
 
-        await ExpectErrorAsync(() => Storage.UpdateAsync(K("pods/default/a"), V("three"), created.ModRevision), StorageErrorKind.Conflict);
+        var conflict = await ExpectErrorAsync(() => Storage.UpdateAsync(K("pods/default/a"), V("three"), created.ModRevision), StorageErrorKind.Conflict);
 
+        conflict.ActualModRevision.Should().Be(updated.ModRevision, "the winner's revision, which a cache must show before the loser reads again");
         var read = await Storage.GetAsync(K("pods/default/a"));
         Text(read!.Value).Should().Be("two");
         read.ModRevision.Should().Be(updated.ModRevision);
