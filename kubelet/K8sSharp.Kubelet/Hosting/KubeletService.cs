@@ -24,8 +24,6 @@ namespace K8sSharp.Kubelet.Hosting;
 /// </summary>
 internal sealed partial class KubeletService(KubeletOptions options, NodePods serverPods, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
-    public const int PodWorkerCount = 8;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggers.CreateLogger("K8sSharp.Kubelet");
@@ -78,7 +76,9 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         await workers.EnqueueRuntimePodsAsync(stoppingToken);
         var eventsTask = workers.WatchRuntimeEventsAsync(stoppingToken);
         var reclaimTask = reclaimer.RunAsync(stoppingToken);
-        await ControllerRunner.RunWorkersAsync(workers.Queue, PodWorkerCount, async (key, ct) =>
+        // One reconcile per pod at a time, any number of pods at once (upstream's pod workers): a fixed pool let the
+        // clean-up of ten force-deleted pods (2 s stop each) hold a new pod's start back for seconds.
+        await ControllerRunner.RunPerKeyAsync(workers.Queue, async (key, ct) =>
         {
             if (await syncer.SyncAsync(key, ct) is { } next)
             {
