@@ -36,6 +36,12 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         await using var recorder = new EventRecorder(client, "kubelet", options.NodeName, time, loggers.CreateLogger<EventRecorder>());
         var podEvents = new RecordedPodEvents(recorder);
         var network = new PodNetwork(new ProcessRunner(), options.CniBinDir, options.CniBridge, Path.Combine(paths.RootDir, "cni"), loggers.CreateLogger<PodNetwork>());
+        // The Node first: registration is on the path to a Ready node (the controller-manager gives it a podCIDR only
+        // once it exists), the informers' initial lists are not, and on 2 cores at start-up they compete for CPU.
+        var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
+            new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
+        LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
+        var agentTask = agent.RunAsync(stoppingToken);
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var pods = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client, new ListScope(FieldSelector: $"spec.nodeName={options.NodeName}")));
         serverPods.Attach(pods.Lister);
@@ -60,15 +66,11 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         var syncer = new PodSyncer(new PodSyncerDependencies(
             client, pods.Lister, docker, network, volumes, objects, probes, handlers,
             new StatusManager(client, loggers.CreateLogger<StatusManager>()), podEvents, logs, paths, node, time, loggers.CreateLogger<PodSyncer>()));
-        var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
-            new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
         using var reclaimer = new LocalPathReclaimer(client, options.NodeName, options.LocalPathDir, loggers.CreateLogger<LocalPathReclaimer>());
-        LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
         workers.Register(pods);
         workers.RegisterVolumeSources(configMaps, secrets, pods.Lister);
         reclaimer.Register(informers);
         informers.Start();
-        var agentTask = agent.RunAsync(stoppingToken);
         if (!await informers.WaitForCacheSyncAsync(stoppingToken))
         {
             return;
