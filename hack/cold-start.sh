@@ -43,5 +43,12 @@ done >"$state/up.out"; then
   die "the cold cluster did not come up"
 fi
 end=$(date +%s.%N)
+# CPU seconds (utime + stime) each component used until node Ready: shows whether the start is CPU-bound.
+ticks=$(getconf CLK_TCK)
+for name in etcd apiserver controller-manager scheduler kubelet; do
+  pid=$(cat "$state/$name.pid" 2>/dev/null) || continue
+  [[ -r /proc/$pid/stat ]] || continue
+  awk -v n="$name" -v t="$ticks" '{ printf "    %s: %.2f s of CPU\n", n, ($14 + $15) / t }' "/proc/$pid/stat"
+done
 grep -E '^ *[0-9.]+ ==> (starting|waiting)' "$state/up.out" | sed 's/^/    /' || true
 awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }'

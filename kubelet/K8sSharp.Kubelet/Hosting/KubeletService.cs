@@ -24,8 +24,6 @@ namespace K8sSharp.Kubelet.Hosting;
 /// </summary>
 internal sealed partial class KubeletService(KubeletOptions options, NodePods serverPods, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
-    public const int PodWorkerCount = 8;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggers.CreateLogger("K8sSharp.Kubelet");
@@ -38,6 +36,12 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         await using var recorder = new EventRecorder(client, "kubelet", options.NodeName, time, loggers.CreateLogger<EventRecorder>());
         var podEvents = new RecordedPodEvents(recorder);
         var network = new PodNetwork(new ProcessRunner(), options.CniBinDir, options.CniBridge, Path.Combine(paths.RootDir, "cni"), loggers.CreateLogger<PodNetwork>());
+        // The Node first: registration is on the path to a Ready node (the controller-manager gives it a podCIDR only
+        // once it exists), the informers' initial lists are not, and on 2 cores at start-up they compete for CPU.
+        var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
+            new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
+        LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
+        var agentTask = agent.RunAsync(stoppingToken);
         await using var informers = new SharedInformerFactory(time: time, loggerFactory: loggers);
         var pods = informers.GetOrAdd(() => ListWatchers.For<V1Pod>(client, new ListScope(FieldSelector: $"spec.nodeName={options.NodeName}")));
         serverPods.Attach(pods.Lister);
@@ -62,15 +66,11 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         var syncer = new PodSyncer(new PodSyncerDependencies(
             client, pods.Lister, docker, network, volumes, objects, probes, handlers,
             new StatusManager(client, loggers.CreateLogger<StatusManager>()), podEvents, logs, paths, node, time, loggers.CreateLogger<PodSyncer>()));
-        var agent = new NodeAgent(client, options.NodeName, options.Port, machine, ct => RuntimeHealthAsync(docker, ct), network,
-            new RecordedNodeEvents(recorder), time, loggers.CreateLogger<NodeAgent>());
         using var reclaimer = new LocalPathReclaimer(client, options.NodeName, options.LocalPathDir, loggers.CreateLogger<LocalPathReclaimer>());
-        LogStarting(logger, options.NodeName, config.Host, machine.InternalIp);
         workers.Register(pods);
         workers.RegisterVolumeSources(configMaps, secrets, pods.Lister);
         reclaimer.Register(informers);
         informers.Start();
-        var agentTask = agent.RunAsync(stoppingToken);
         if (!await informers.WaitForCacheSyncAsync(stoppingToken))
         {
             return;
@@ -78,7 +78,9 @@ internal sealed partial class KubeletService(KubeletOptions options, NodePods se
         await workers.EnqueueRuntimePodsAsync(stoppingToken);
         var eventsTask = workers.WatchRuntimeEventsAsync(stoppingToken);
         var reclaimTask = reclaimer.RunAsync(stoppingToken);
-        await ControllerRunner.RunWorkersAsync(workers.Queue, PodWorkerCount, async (key, ct) =>
+        // One reconcile per pod at a time, any number of pods at once (upstream's pod workers): a fixed pool let the
+        // clean-up of ten force-deleted pods (2 s stop each) hold a new pod's start back for seconds.
+        await ControllerRunner.RunPerKeyAsync(workers.Queue, async (key, ct) =>
         {
             if (await syncer.SyncAsync(key, ct) is { } next)
             {

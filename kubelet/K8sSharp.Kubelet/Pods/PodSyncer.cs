@@ -129,12 +129,13 @@ internal sealed partial class PodSyncer(PodSyncerDependencies deps)
     private async Task CleanUpAsync(string uid, string ns, string name, CancellationToken cancellationToken)
     {
         var state = await deps.Runtime.GetPodAsync(uid, cancellationToken);
-        foreach (var container in state.Containers)
+        // Concurrently, as upstream kills a pod's containers: each may take its whole 2 s stop timeout.
+        await Task.WhenAll(state.Containers.Select(async container =>
         {
             await deps.Runtime.StopContainerAsync(container.Id, TimeSpan.FromSeconds(2), cancellationToken);
             await deps.Runtime.RemoveContainerAsync(container.Id, cancellationToken);
             deps.Logs.Forget(container.Id);
-        }
+        }));
         foreach (var sandbox in state.Sandboxes)
         {
             await TearDownNetworkAsync(ns, name, uid, sandbox.Id, cancellationToken);
