@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == "serve-constant")
 var options = BenchOptions.Parse(args);
 var run = "bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 var environment = $"Run {run} on {Environment.ProcessorCount} cores ({Environment.OSVersion}, .NET {Environment.Version}); " +
-    $"API {options.ApiUrl} over TLS HTTP/2 with the admin client certificate; etcd {options.EtcdUrl} through dotnet-etcd's raw KV/Watch stubs on one gRPC channel; " +
+    $"API {options.ApiUrl} over TLS HTTP/2 with the admin client certificate; etcd {options.EtcdUrl} through dotnet-etcd's generated KV/Watch stubs on one plain gRPC channel (no retry policy); " +
     $"{options.Reps} repetitions, baseline and ours interleaved per repetition; scale {options.Scale.ToString(CultureInfo.InvariantCulture)}, " +
     $"at most {options.BudgetSeconds.ToString(CultureInfo.InvariantCulture)} s per side per repetition; load average at start {File.ReadAllText("/proc/loadavg").Trim()}.";
 Console.WriteLine("==> " + environment);
