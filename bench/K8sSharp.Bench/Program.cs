@@ -83,5 +83,5 @@ finally
 }
 report.Note($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()} (other processes on the same 2 cores skew both sides).");
 report.PrintTable();
-report.Write(options.ResultsDir);
+report.Write(options.ResultsDir, complete: options.Only is null);
 return failed ? 1 : 0;

@@ -94,7 +94,9 @@ internal sealed class Report(string runId, string environment)
         Console.WriteLine($"\n{met} goals met, {missed} missed");
     }
 
-    public void Write(string directory)
+    /// <summary>Writes <c>&lt;run&gt;.json</c> and <c>&lt;run&gt;.md</c>; a complete run (every scenario) also becomes
+    /// <c>latest.md</c>, which partial runs (<c>--only</c>) leave alone so it always shows a whole run.</summary>
+    public void Write(string directory, bool complete)
     {
         Directory.CreateDirectory(directory);
         var json = new
@@ -112,7 +114,12 @@ internal sealed class Report(string runId, string environment)
         };
         var options = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
         File.WriteAllText(Path.Combine(directory, runId + ".json"), JsonSerializer.Serialize(json, options));
-        File.WriteAllText(Path.Combine(directory, "latest.md"), Markdown());
-        Console.WriteLine($"==> results: {Path.Combine(directory, runId + ".json")} and latest.md");
+        var markdown = Markdown();
+        File.WriteAllText(Path.Combine(directory, runId + ".md"), markdown);
+        if (complete)
+        {
+            File.WriteAllText(Path.Combine(directory, "latest.md"), markdown);
+        }
+        Console.WriteLine($"==> results: {Path.Combine(directory, runId)}.json and .md{(complete ? " (and latest.md)" : string.Empty)}");
     }
 }
